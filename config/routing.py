@@ -1,0 +1,3 @@
+"""WebSocket routes. Live boards and the notification bell add theirs here."""
+
+websocket_urlpatterns = []

@@ -1,0 +1,11 @@
+"""Tests: the same code paths, with a fast hasher and the test outbox."""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# Each test gets its own cache so allauth's rate limits never leak between tests.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

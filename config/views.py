@@ -1,0 +1,12 @@
+"""Error pages rendered in the site layout, in the user's language."""
+
+from django.shortcuts import render
+
+
+def page_not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def permission_denied(request, exception=None):
+    message = str(exception) if exception and str(exception) else ""
+    return render(request, "errors/403.html", {"message": message}, status=403)

@@ -1,0 +1,38 @@
+"""Who may do what with organisations. Plain functions of a user and an object."""
+
+from django.http import Http404
+
+from .models import Organisation, OrganisationMembership
+
+
+def is_organisation_member(user, organisation) -> bool:
+    return (
+        user.is_authenticated
+        and OrganisationMembership.objects.filter(
+            organisation=organisation, user=user, status=OrganisationMembership.Status.ACTIVE
+        ).exists()
+    )
+
+
+def is_organisation_admin(user, organisation) -> bool:
+    return (
+        user.is_authenticated
+        and OrganisationMembership.objects.filter(
+            organisation=organisation,
+            user=user,
+            status=OrganisationMembership.Status.ACTIVE,
+            role=OrganisationMembership.Role.ADMIN,
+        ).exists()
+    )
+
+
+def can_see_organisation_members(user, organisation) -> bool:
+    return user.is_authenticated and (user.is_staff or is_organisation_member(user, organisation))
+
+
+def access_organisation(organisation_id) -> Organisation:
+    """The organisation directory is public; a missing id is a 404."""
+    try:
+        return Organisation.objects.get(pk=organisation_id)
+    except (Organisation.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -1,0 +1,110 @@
+"""Every change of state for people and organisations."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Organisation, OrganisationMembership, User
+from .permissions import is_organisation_admin
+
+
+@transaction.atomic
+def profile_update(*, actor: User, data: dict) -> User:
+    """`data` comes from a valid ProfileForm."""
+    for field in ("display_name", "area", "skills", "introduction", "participation"):
+        if field in data:
+            setattr(actor, field, data[field])
+    actor.full_clean(exclude=["password"])
+    actor.save()
+    return actor
+
+
+@transaction.atomic
+def organisation_create(*, actor: User, data: dict) -> Organisation:
+    """Creates the organisation with the actor as its first administrator."""
+    organisation = Organisation(created_by=actor, **data)
+    organisation.full_clean()
+    organisation.save()
+    OrganisationMembership.objects.create(
+        organisation=organisation,
+        user=actor,
+        role=OrganisationMembership.Role.ADMIN,
+        status=OrganisationMembership.Status.ACTIVE,
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, actor: User, organisation: Organisation, data: dict) -> Organisation:
+    if not is_organisation_admin(actor, organisation):
+        raise PermissionDenied(_("団体の情報を変更できるのは団体の管理者だけです。"))
+    for field, value in data.items():
+        setattr(organisation, field, value)
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def organisation_join_request(*, actor: User, organisation: Organisation) -> OrganisationMembership:
+    """Asks to belong to an organisation; an administrator of it decides."""
+    membership, created = OrganisationMembership.objects.get_or_create(
+        organisation=organisation, user=actor
+    )
+    if not created:
+        if membership.status == OrganisationMembership.Status.ACTIVE:
+            raise ValidationError(_("すでにこの団体に所属しています。"))
+        raise ValidationError(_("所属の申請はすでに送られています。承認をお待ちください。"))
+    return membership
+
+
+@transaction.atomic
+def organisation_membership_decide(
+    *, actor: User, membership: OrganisationMembership, approve: bool
+) -> OrganisationMembership | None:
+    membership = OrganisationMembership.objects.select_for_update().get(pk=membership.pk)
+    if not is_organisation_admin(actor, membership.organisation):
+        raise PermissionDenied(_("所属の申請を判断できるのは団体の管理者だけです。"))
+    if membership.status != OrganisationMembership.Status.PENDING:
+        raise ValidationError(_("この申請はすでに処理されています。"))
+    if approve:
+        membership.status = OrganisationMembership.Status.ACTIVE
+        membership.save(update_fields=["status"])
+        return membership
+    membership.delete()
+    return None
+
+
+@transaction.atomic
+def organisation_leave(*, actor: User, organisation: Organisation) -> None:
+    membership = (
+        OrganisationMembership.objects.select_for_update()
+        .filter(organisation=organisation, user=actor)
+        .first()
+    )
+    if membership is None:
+        raise ValidationError(_("この団体には所属していません。"))
+    if membership.role == OrganisationMembership.Role.ADMIN:
+        other_admins = OrganisationMembership.objects.filter(
+            organisation=organisation,
+            role=OrganisationMembership.Role.ADMIN,
+            status=OrganisationMembership.Status.ACTIVE,
+        ).exclude(pk=membership.pk)
+        if not other_admins.exists():
+            raise ValidationError(
+                _("最後の管理者は抜けられません。先に他のメンバーを管理者にしてください。")
+            )
+    membership.delete()
+
+
+@transaction.atomic
+def organisation_member_promote(
+    *, actor: User, membership: OrganisationMembership
+) -> OrganisationMembership:
+    if not is_organisation_admin(actor, membership.organisation):
+        raise PermissionDenied(_("管理者を指名できるのは団体の管理者だけです。"))
+    if membership.status != OrganisationMembership.Status.ACTIVE:
+        raise ValidationError(_("承認前の人は管理者にできません。"))
+    membership.role = OrganisationMembership.Role.ADMIN
+    membership.save(update_fields=["role"])
+    return membership

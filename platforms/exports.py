@@ -1,0 +1,87 @@
+"""The archive's exports: everything a platform keeps, as JSON and as CSV rows.
+
+Members appear by name, role and organisation; email addresses stay out.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import CHARTER_FIELDS, EVALUATION_FIELDS, Platform
+
+
+def _local(value):
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def platform_export_data(platform: Platform) -> dict:
+    memberships = platform.memberships.select_related("user", "organisation")
+    return {
+        "id": platform.pk,
+        "status": platform.status,
+        "charter": {f: getattr(platform, f) for f in CHARTER_FIELDS},
+        "evaluation": {f: getattr(platform, f) for f in EVALUATION_FIELDS}
+        | {"evaluated_at": _local(platform.evaluated_at)},
+        "goals": [
+            {
+                "title": g.title,
+                "unit": g.unit,
+                "target_value": g.target_value,
+                "current_value": g.current_value,
+            }
+            for g in platform.goals.all()
+        ],
+        "members": [
+            {
+                "name": m.user.name,
+                "role": m.role,
+                "organisation": m.organisation.name if m.organisation else None,
+                "joined_at": _local(m.joined_at),
+            }
+            for m in memberships
+        ],
+        "charter_revisions": [
+            {
+                "number": r.number,
+                "changed_fields": r.changed_fields,
+                "charter": r.charter,
+                "by": r.actor.name if r.actor else None,
+                "at": _local(r.created_at),
+            }
+            for r in platform.revisions.select_related("actor").order_by("number")
+        ],
+        "events": [
+            {
+                "kind": e.kind,
+                "by": e.actor.name if e.actor else None,
+                "about": e.subject.name if e.subject else None,
+                "data": e.data,
+                "at": _local(e.created_at),
+            }
+            for e in platform.events.select_related("actor", "subject").order_by("created_at", "pk")
+        ],
+        "created_at": _local(platform.created_at),
+        "exported_at": _local(timezone.now()),
+    }
+
+
+def platform_export_csv_rows(platform: Platform):
+    """Rows of (section, item, value, extra) that open cleanly in Excel."""
+    data = platform_export_data(platform)
+    yield [_("区分"), _("項目"), _("内容"), _("補足")]
+    for field in CHARTER_FIELDS:
+        label = str(Platform._meta.get_field(field).verbose_name)
+        yield [_("憲章"), label, data["charter"][field], ""]
+    for field in EVALUATION_FIELDS:
+        label = str(Platform._meta.get_field(field).verbose_name)
+        yield [_("評価"), label, data["evaluation"][field], ""]
+    for goal in data["goals"]:
+        yield [
+            _("目標"),
+            goal["title"],
+            f"{goal['current_value']} / {goal['target_value']}{goal['unit']}",
+            "",
+        ]
+    for member in data["members"]:
+        yield [_("参加者"), member["name"], member["role"], member["organisation"] or ""]
+    for event in data["events"]:
+        yield [_("履歴"), event["at"], event["kind"], event["by"] or ""]

@@ -1,0 +1,652 @@
+"""Platform pages: parse, ask the policy, call a service or selector, render."""
+
+import csv
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from members.adapter import INVITATION_SESSION_KEY
+from members.selectors import organisation_list_for_user
+
+from . import permissions as policy
+from . import selectors, services
+from .exports import platform_export_csv_rows, platform_export_data
+from .forms import (
+    CharterForm,
+    DecisionForm,
+    EvaluationForm,
+    GoalForm,
+    GoalProgressForm,
+    InvitationForm,
+    JoinRequestForm,
+    LaunchGoalFormSet,
+    PlatformSearchForm,
+    RoleForm,
+    TransitionForm,
+)
+from .models import Invitation, JoinRequest, Membership, Role, Status
+
+
+def _add_service_error(form, error: ValidationError) -> None:
+    """Puts a service's refusal on the form: on its field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _refuse_with_message(request, error: ValidationError, to):
+    for message in error.messages:
+        messages.error(request, message)
+    return redirect(to)
+
+
+def _read_only_message(platform) -> str:
+    if platform.status == Status.ARCHIVED:
+        return _("アーカイブ済みのプラットフォームは読むことだけができます。")
+    if platform.status == Status.CANCELLED:
+        return _("中止したプラットフォームは変更できません。")
+    return _("今の状態ではこの操作はできません。")
+
+
+def _require(allowed: bool, platform, *, role_ok: bool) -> None:
+    """403 with the reason: the actor's role, or the platform's state."""
+    if allowed:
+        return
+    if not role_ok:
+        raise PermissionDenied(_("この操作はコーディネーターだけができます。"))
+    raise PermissionDenied(_read_only_message(platform))
+
+
+def _search_context(request, platforms):
+    form = PlatformSearchForm(request.GET or None)
+    page = Paginator(platforms, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"form": form, "page": page, "query_string": query.urlencode()}
+
+
+def _search_args(request) -> dict:
+    form = PlatformSearchForm(request.GET)
+    if not form.is_valid():
+        return {}
+    data = form.cleaned_data
+    return {"query": data["q"], "area": data["area"], "kind": data["kind"]}
+
+
+@require_GET
+def platform_list(request):
+    platforms = selectors.platform_list_public(**_search_args(request))
+    return render(request, "platforms/platform_list.html", _search_context(request, platforms))
+
+
+@require_GET
+def platform_archive_list(request):
+    platforms = selectors.platform_list_archived(user=request.user, **_search_args(request))
+    context = _search_context(request, platforms) | {"archived": True}
+    return render(request, "platforms/platform_list.html", context)
+
+
+@require_GET
+def platform_detail(request, platform_id):
+    platform = policy.access_platform(request.user, platform_id)
+    user = request.user
+    context = selectors.platform_get_for_page(platform=platform) | {
+        "platform": platform,
+        "role": policy.role_of(user, platform),
+        "role_label": Role(policy.role_of(user, platform)).label
+        if policy.is_member(user, platform)
+        else "",
+        "can_edit": policy.can_edit_charter(user, platform),
+        "can_change_status": policy.can_change_status(user, platform),
+        "can_write_evaluation": policy.can_write_evaluation(user, platform),
+        "can_manage_members": policy.can_manage_members(user, platform),
+        "can_manage_goals": policy.can_manage_goals(user, platform),
+        "can_invite": policy.can_invite(user, platform),
+        "can_export": policy.can_export_platform(user, platform),
+        "can_leave": policy.can_leave_platform(user, platform),
+        "can_request": policy.can_request_to_join(user, platform),
+        "pending_request": policy.pending_join_request_of(user, platform),
+        "next_statuses": [Status(s) for s in services.TRANSITIONS[Status(platform.status)]]
+        if policy.can_change_status(user, platform)
+        else [],
+        "role_form": RoleForm(),
+    }
+    return render(request, "platforms/platform_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def platform_create(request):
+    form = CharterForm(request.POST or None)
+    goals = LaunchGoalFormSet(request.POST or None, prefix="goals")
+    if request.method == "POST" and form.is_valid() and goals.is_valid():
+        goal_data = [g.cleaned_data for g in goals if g.cleaned_data.get("title")]
+        try:
+            platform = services.platform_launch(
+                actor=request.user, data=form.cleaned_data, goals=goal_data
+            )
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, _("プラットフォームを下書きとして作りました。"))
+            return redirect(platform)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "platforms/platform_form.html", {"form": form, "goals": goals}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def platform_edit(request, platform_id):
+    platform = policy.access_platform(request.user, platform_id)
+    _require(
+        policy.can_edit_charter(request.user, platform),
+        platform,
+        role_ok=policy.is_coordinator(request.user, platform),
+    )
+    form = CharterForm(request.POST or None, instance=platform)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.platform_charter_update(
+                actor=request.user, platform=platform, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, _("憲章を更新しました。変更前の内容は履歴に残っています。"))
+            return redirect(platform)
+    status = 400 if request.method == "POST" else 200
+    # A ModelForm writes cleaned values onto its instance; show the stored name.
+    platform.refresh_from_db()
+    return render(
+        request,
+        "platforms/platform_form.html",
+        {"form": form, "platform": platform},
+        status=status,
+    )
+
+
+@require_GET
+def platform_history(request, platform_id):
+    platform = policy.access_platform(request.user, platform_id)
+    events = Paginator(selectors.event_list_for_platform(platform=platform), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "platforms/platform_history.html",
+        {
+            "platform": platform,
+            "revisions": selectors.revision_list_for_platform(platform=platform),
+            "page": events,
+        },
+    )
+
+
+@login_required
+@require_POST
+def platform_transition(request, platform_id):
+    platform = policy.access_platform(request.user, platform_id)
+    _require(
+        policy.can_change_status(request.user, platform),
+        platform,
+        role_ok=policy.is_coordinator(request.user, platform),
+    )
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("指定された状態はありません。"))
+        return redirect(platform)
+    try:
+        services.platform_transition(
+            actor=request.user, platform=platform, to_status=form.cleaned_data["to_status"]
+        )
+    except ValidationError as error:
+        return _refuse_with_message(request, error, platform)
+    platform.refresh_from_db()
+    messages.success(
+        request, _("状態を「%(status)s」にしました。") % {"status": platform.get_status_display()}
+    )
+    return redirect(platform)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def platform_evaluation(request, platform_id):
+    platform = policy.access_platform(request.user, platform_id)
+    _require(
+        policy.can_write_evaluation(request.user, platform),
+        platform,
+        role_ok=policy.is_coordinator(request.user, platform),
+    )
+    form = EvaluationForm(request.POST or None, instance=platform)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.platform_evaluation_write(
+                actor=request.user, platform=platform, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, _("評価を保存しました。"))
+            return redirect(platform)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "platforms/platform_evaluation.html",
+        {"form": form, "platform": platform},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_create(request, platform_id):
+    platform = policy.access_platform(request.user, platform_id)
+    _require(
+        policy.can_manage_goals(request.user, platform),
+        platform,
+        role_ok=policy.is_coordinator(request.user, platform),
+    )
+    form = GoalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_add(actor=request.user, platform=platform, **form.cleaned_data)
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, _("目標を追加しました。"))
+            return redirect(platform)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "platforms/goal_form.html", {"form": form, "platform": platform}, status=status
+    )
+
+
+def _goal_or_404(platform, goal_id):
+    goal = selectors.goal_get(platform=platform, goal_id=goal_id)
+    if goal is None:
+        raise Http404
+    return goal
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_edit(request, platform_id, goal_id):
+    platform = policy.access_platform(request.user, platform_id)
+    goal = _goal_or_404(platform, goal_id)
+    _require(
+        policy.can_manage_goals(request.user, platform),
+        platform,
+        role_ok=policy.is_coordinator(request.user, platform),
+    )
+    form = GoalProgressForm(request.POST or None, instance=goal)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_update(actor=request.user, goal=goal, data=form.cleaned_data)
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, _("目標を更新しました。"))
+            return redirect(platform)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "platforms/goal_form.html",
+        {"form": form, "platform": platform, "goal": goal},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def goal_delete(request, platform_id, goal_id):
+    platform = policy.access_platform(request.user, platform_id)
+    goal = _goal_or_404(platform, goal_id)
+    _require(
+        policy.can_manage_goals(request.user, platform),
+        platform,
+        role_ok=policy.is_coordinator(request.user, platform),
+    )
+    try:
+        services.goal_remove(actor=request.user, goal=goal)
+    except ValidationError as error:
+        return _refuse_with_message(request, error, platform)
+    messages.success(request, _("目標を削除しました。"))
+    return redirect(platform)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join_request_create(request, platform_id):
+    platform = policy.access_platform(request.user, platform_id)
+    if not policy.can_request_to_join(request.user, platform):
+        if policy.is_member(request.user, platform):
+            messages.info(request, _("すでにこのプラットフォームの参加者です。"))
+            return redirect(platform)
+        raise PermissionDenied(_("このプラットフォームは今は参加を受け付けていません。"))
+    if policy.pending_join_request_of(request.user, platform):
+        messages.info(request, _("参加申請はすでに送られています。判断をお待ちください。"))
+        return redirect(platform)
+    form = JoinRequestForm(
+        request.POST or None, organisations=organisation_list_for_user(user=request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.join_request_create(
+                actor=request.user,
+                platform=platform,
+                message=form.cleaned_data["message"],
+                organisation=form.cleaned_data["organisation"],
+            )
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(
+                request, _("参加を申請しました。コーディネーターの判断をお待ちください。")
+            )
+            return redirect(platform)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "platforms/join_request_form.html",
+        {"form": form, "platform": platform},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def join_request_list(request, platform_id):
+    platform = policy.access_platform(request.user, platform_id)
+    _require(policy.is_coordinator(request.user, platform), platform, role_ok=False)
+    return render(
+        request,
+        "platforms/join_request_list.html",
+        {
+            "platform": platform,
+            "pending": selectors.join_request_list_for_platform(platform=platform),
+            "can_decide": policy.can_manage_members(request.user, platform),
+            "decided": JoinRequest.objects.filter(platform=platform)
+            .exclude(status=JoinRequest.Status.PENDING)
+            .select_related("user", "decided_by")[:50],
+        },
+    )
+
+
+def _join_request_or_404(platform, request_id):
+    try:
+        return platform.join_requests.select_related("user").get(pk=int(request_id))
+    except (JoinRequest.DoesNotExist, ValueError, OverflowError):
+        raise Http404 from None
+
+
+@login_required
+@require_POST
+def join_request_decide(request, platform_id, request_id):
+    platform = policy.access_platform(request.user, platform_id)
+    join_request = _join_request_or_404(platform, request_id)
+    _require(
+        policy.can_manage_members(request.user, platform),
+        platform,
+        role_ok=policy.is_coordinator(request.user, platform),
+    )
+    back = "platforms:join-request-list"
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect(back, platform.pk)
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        services.join_request_decide(
+            actor=request.user,
+            join_request=join_request,
+            approve=approve,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(back, platform.pk)
+    name = join_request.user.name
+    if approve:
+        messages.success(request, _("%(name)s さんの参加を承認しました。") % {"name": name})
+    else:
+        messages.success(request, _("%(name)s さんの参加を見送りました。") % {"name": name})
+    return redirect(back, platform.pk)
+
+
+@login_required
+@require_POST
+def join_request_withdraw(request, platform_id, request_id):
+    platform = policy.access_platform(request.user, platform_id)
+    join_request = _join_request_or_404(platform, request_id)
+    if join_request.user_id != request.user.pk:
+        raise PermissionDenied(_("取り下げられるのは申請した本人だけです。"))
+    _require(policy.is_writable(platform), platform, role_ok=True)
+    try:
+        services.join_request_withdraw(actor=request.user, join_request=join_request)
+    except ValidationError as error:
+        return _refuse_with_message(request, error, platform)
+    messages.success(request, _("参加申請を取り下げました。"))
+    return redirect(platform)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_list(request, platform_id):
+    platform = policy.access_platform(request.user, platform_id)
+    _require(policy.is_coordinator(request.user, platform), platform, role_ok=False)
+    can_invite = policy.can_invite(request.user, platform)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST":
+        _require(can_invite, platform, role_ok=True)
+        if form.is_valid():
+            try:
+                invitation = services.invitation_create(
+                    actor=request.user, platform=platform, **form.cleaned_data
+                )
+            except ValidationError as error:
+                _add_service_error(form, error)
+            else:
+                messages.success(
+                    request, _("%(email)s に招待を送りました。") % {"email": invitation.email}
+                )
+                return redirect("platforms:invitation-list", platform.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "platforms/invitation_list.html",
+        {
+            "platform": platform,
+            "form": form,
+            "can_invite": can_invite,
+            "invitations": selectors.invitation_list_for_platform(platform=platform),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, platform_id, invitation_id):
+    platform = policy.access_platform(request.user, platform_id)
+    _require(
+        policy.can_invite(request.user, platform),
+        platform,
+        role_ok=policy.is_coordinator(request.user, platform),
+    )
+    try:
+        invitation = platform.invitations.get(pk=int(invitation_id))
+    except (Invitation.DoesNotExist, ValueError, OverflowError):
+        raise Http404 from None
+    try:
+        services.invitation_revoke(actor=request.user, invitation=invitation)
+    except ValidationError as error:
+        return _refuse_with_message(request, error, ("platforms:invitation-list", platform.pk))
+    messages.success(request, _("招待を取り消しました。"))
+    return redirect("platforms:invitation-list", platform.pk)
+
+
+def _invitation_page(request, invitation, status=200):
+    return render(
+        request,
+        "platforms/invitation_detail.html",
+        {
+            "invitation": invitation,
+            "platform": invitation.platform,
+            "is_open": policy.invitation_is_open(invitation),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def invitation_detail(request, token):
+    """The page an invitation email links to. Anyone holding the token sees the
+    platform's name and purpose; without an account the token is kept for sign-up."""
+    invitation = policy.access_invitation(token)
+    if not request.user.is_authenticated and policy.invitation_is_open(invitation):
+        request.session[INVITATION_SESSION_KEY] = invitation.token
+    return _invitation_page(request, invitation)
+
+
+@login_required
+@require_POST
+def invitation_respond(request, token):
+    invitation = policy.access_invitation(token)
+    accept = request.POST.get("answer") == "accept"
+    if request.POST.get("answer") not in ("accept", "decline"):
+        messages.error(request, _("「参加する」か「辞退する」を選んでください。"))
+        return _invitation_page(request, invitation, status=400)
+    try:
+        if accept:
+            services.invitation_accept(actor=request.user, invitation=invitation)
+        else:
+            services.invitation_decline(actor=request.user, invitation=invitation)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        invitation.refresh_from_db()
+        return _invitation_page(request, invitation, status=400)
+    request.session.pop(INVITATION_SESSION_KEY, None)
+    if accept:
+        messages.success(request, _("プラットフォームに参加しました。"))
+        return redirect(invitation.platform)
+    messages.info(request, _("招待を辞退しました。"))
+    return redirect("platforms:dashboard")
+
+
+@login_required
+@require_POST
+def membership_leave(request, platform_id):
+    platform = policy.access_platform(request.user, platform_id)
+    if not policy.is_member(request.user, platform):
+        raise PermissionDenied(_("このプラットフォームには参加していません。"))
+    _require(policy.can_leave_platform(request.user, platform), platform, role_ok=True)
+    try:
+        services.membership_leave(actor=request.user, platform=platform)
+    except ValidationError as error:
+        return _refuse_with_message(request, error, platform)
+    messages.success(request, _("「%(name)s」から退出しました。") % {"name": platform.name})
+    return redirect("platforms:dashboard")
+
+
+def _membership_or_404(platform, membership_id):
+    try:
+        return platform.memberships.select_related("user").get(pk=int(membership_id))
+    except (Membership.DoesNotExist, ValueError, OverflowError):
+        raise Http404 from None
+
+
+@login_required
+@require_POST
+def membership_remove(request, platform_id, membership_id):
+    platform = policy.access_platform(request.user, platform_id)
+    membership = _membership_or_404(platform, membership_id)
+    _require(
+        policy.can_manage_members(request.user, platform),
+        platform,
+        role_ok=policy.is_coordinator(request.user, platform),
+    )
+    try:
+        services.membership_remove(actor=request.user, membership=membership)
+    except ValidationError as error:
+        return _refuse_with_message(request, error, platform)
+    messages.success(request, _("%(name)s さんを外しました。") % {"name": membership.user.name})
+    return redirect(platform)
+
+
+@login_required
+@require_POST
+def membership_role(request, platform_id, membership_id):
+    platform = policy.access_platform(request.user, platform_id)
+    membership = _membership_or_404(platform, membership_id)
+    _require(
+        policy.can_manage_members(request.user, platform),
+        platform,
+        role_ok=policy.is_coordinator(request.user, platform),
+    )
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("指定された役割はありません。"))
+        return redirect(platform)
+    try:
+        services.membership_role_change(
+            actor=request.user, membership=membership, role=form.cleaned_data["role"]
+        )
+    except ValidationError as error:
+        return _refuse_with_message(request, error, platform)
+    messages.success(
+        request, _("%(name)s さんの役割を変えました。") % {"name": membership.user.name}
+    )
+    return redirect(platform)
+
+
+@login_required
+@require_GET
+def platform_export(request, platform_id, fmt):
+    platform = policy.access_platform(request.user, platform_id)
+    _require(policy.can_export_platform(request.user, platform), platform, role_ok=False)
+    filename = f"platform-{platform.pk}"
+    if fmt == "json":
+        body = json.dumps(
+            platform_export_data(platform), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
+        )
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+        return response
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response.write("\ufeff")  # Excel needs the BOM to read UTF-8
+    writer = csv.writer(response)
+    writer.writerows(platform_export_csv_rows(platform))
+    return response
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    user = request.user
+    return render(
+        request,
+        "platforms/dashboard.html",
+        {
+            "platforms": selectors.platform_list_for_user(user=user),
+            "to_decide": selectors.join_request_list_to_decide(user=user),
+            "invitations": selectors.invitation_list_for_user(user=user),
+            "my_requests": selectors.join_request_list_of_user(user=user),
+        },
+    )

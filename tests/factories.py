@@ -1,0 +1,80 @@
+from datetime import timedelta
+
+import factory
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from members.models import (
+    Organisation,
+    OrganisationKind,
+    OrganisationMembership,
+    ResourceType,
+    User,
+)
+from platforms.models import Goal, Membership, Platform, Role, Status, Visibility
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.jp")
+    display_name = factory.Sequence(lambda n: f"参加者{n}")
+    password = factory.PostGenerationMethodCall("set_password", "pass-word-2026")
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            self.save()
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"団体{n}")
+    kind = OrganisationKind.NPO
+    resource_type = ResourceType.INFORMAL
+    area = "豊中市"
+
+
+def organisation_member(user, organisation, role=OrganisationMembership.Role.MEMBER):
+    return OrganisationMembership.objects.create(
+        organisation=organisation,
+        user=user,
+        role=role,
+        status=OrganisationMembership.Status.ACTIVE,
+    )
+
+
+class PlatformFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Platform
+
+    name = factory.Sequence(lambda n: f"プラットフォーム{n}")
+    purpose = "ひきこもり経験者の職場体験を広げる"
+    why = "相談先が分からない人が多い"
+    who = "社協と商工会"
+    where = "町内の事業所"
+    area = "秋田県藤里町"
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=60))
+    what = "職場体験"
+    how = "月1回の会議"
+    budget = 100000
+    visibility = Visibility.PUBLIC
+    status = Status.RECRUITING
+    search_text = factory.LazyAttribute(lambda p: p.name + " " + p.purpose)
+
+
+def member_of(platform, user, role=Role.MEMBER, organisation=None):
+    return Membership.objects.create(
+        platform=platform, user=user, role=role, organisation=organisation
+    )
+
+
+def goal_of(platform, title="就労体験に参加する人", target=5, current=0):
+    return Goal.objects.create(
+        platform=platform, title=title, unit="人", target_value=target, current_value=current
+    )

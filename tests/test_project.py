@@ -1,0 +1,72 @@
+"""The project's own promises: migrations match the models, docker-compose points at
+real modules, the demo data loads twice without harm."""
+
+import importlib
+import importlib.util
+import io
+import shlex
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_no_missing_migrations():
+    out = io.StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+def _compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_has_every_service():
+    assert set(_compose()["services"]) == {"web", "worker", "beat", "postgres", "redis", "mailpit"}
+
+
+def test_compose_commands_name_real_modules():
+    services = _compose()["services"]
+    web = shlex.split(services["web"]["command"])[-1]
+    asgi_target = next(part for part in shlex.split(web) if ":" in part and "." in part)
+    module_name, attribute = asgi_target.split(":")
+    assert callable(getattr(importlib.import_module(module_name), attribute))
+    assert "manage.py migrate" in web
+    for name, subcommand in (("worker", "worker"), ("beat", "beat")):
+        argv = shlex.split(services[name]["command"])
+        assert argv[:3] == ["celery", "-A", "config"]
+        assert argv[3] == subcommand
+    celery_app = importlib.import_module("config").celery_app
+    assert celery_app.main == "hub"
+
+
+def test_compose_environment_is_read_by_settings():
+    environment = _compose()["x-hub"]["environment"]
+    settings_text = (ROOT / "config" / "settings" / "base.py").read_text()
+    for variable in ("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SITE_URL", "DJANGO_ALLOWED_HOSTS"):
+        assert variable in environment
+        assert f'"{variable}"' in settings_text
+    assert importlib.util.find_spec(environment["DJANGO_SETTINGS_MODULE"]) is not None
+
+
+@pytest.mark.django_db
+def test_seed_demo_runs_twice_without_harm():
+    from platforms.models import Platform, Status
+
+    call_command("seed_demo", stdout=io.StringIO())
+    counts = Platform.objects.count()
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+
+    assert Platform.objects.count() == counts == 4
+    assert set(Platform.objects.values_list("status", flat=True)) == {
+        Status.ACTIVE,
+        Status.RECRUITING,
+        Status.ARCHIVED,
+        Status.DRAFT,
+    }
+    assert "csw@demo.example.jp" in out.getvalue()
