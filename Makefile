@@ -15,7 +15,7 @@ $(BIN)/.installed: pyproject.toml
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
-	touch $@
+	mkdir -p node_modules && touch $@
 
 setup: $(BIN)/.installed node_modules/.installed
 

@@ -17,11 +17,14 @@ logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    def confirm_email(self, request, email_address):
-        super().confirm_email(request, email_address)
+    def confirm_email(self, request, email_address) -> bool:
+        confirmed = super().confirm_email(request, email_address)
         token = request.session.get(INVITATION_SESSION_KEY)
-        if not token:
-            return
+        if confirmed and token:
+            self._accept_invitation(request, email_address, token)
+        return confirmed
+
+    def _accept_invitation(self, request, email_address, token) -> None:
         from platforms.models import Invitation
         from platforms.services import invitation_accept
 
@@ -49,6 +52,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request):
         return self._landing(request, super().get_login_redirect_url(request))
+
+    def get_signup_redirect_url(self, request):
+        return self._landing(request, super().get_signup_redirect_url(request))
 
     def get_email_verification_redirect_url(self, email_address):
         return self._landing(

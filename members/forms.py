@@ -35,7 +35,7 @@ class PlainTextFormMixin:
                     self.add_error(name, error)
                     continue
                 if self.fields[name].required and not value:
-                    self.add_error(name, _("この項目は必須です。"))
+                    self.add_error(name, self.fields[name].error_messages["required"])
                     continue
                 cleaned[name] = value
         return cleaned

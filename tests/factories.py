@@ -25,8 +25,11 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def verified(self, create, extracted, **kwargs):
-        if create and extracted is not False:
-            self.save()
+        """Saves the hashed password; verified=False leaves the email unconfirmed."""
+        if not create:
+            return
+        self.save()
+        if extracted is not False:
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
 
 

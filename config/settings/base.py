@@ -7,8 +7,6 @@ EMAIL_URL switch to real services.
 
 import secrets
 
-from django.utils.translation import gettext_lazy as _
-
 from .env import BASE_DIR, VAR_DIR, env
 
 VAR_DIR.mkdir(exist_ok=True)
@@ -160,7 +158,8 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "platforms:platform-list"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[協働ハブ] "
 
 LANGUAGE_CODE = "ja"
-LANGUAGES = [("ja", _("日本語")), ("en", _("English"))]
+# Each language is named in itself, as language switchers do.
+LANGUAGES = [("ja", "日本語"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
