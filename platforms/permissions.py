@@ -134,4 +134,8 @@ def access_invitation(token) -> Invitation:
 
 
 def invitation_is_open(invitation) -> bool:
-    return invitation.status == Invitation.Status.PENDING and invitation.expires_at > timezone.now()
+    return (
+        invitation.status == Invitation.Status.PENDING
+        and invitation.expires_at > timezone.now()
+        and invitation.platform.status in INVITABLE_STATUSES
+    )

@@ -437,7 +437,13 @@ def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
 
 
 def _open_invitation_for(actor, invitation: Invitation) -> Invitation:
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    """The invitation, locked, if it can still be answered by the actor. The caller
+    holds the platform's lock."""
+    invitation = (
+        Invitation.objects.select_for_update().select_related("platform").get(pk=invitation.pk)
+    )
+    if invitation.platform.status not in policy.INVITABLE_STATUSES:
+        raise ValidationError(_("このプラットフォームは今は参加を受け付けていません。"))
     if invitation.status == Invitation.Status.REVOKED:
         raise ValidationError(_("この招待は取り消されました。"))
     if invitation.status != Invitation.Status.PENDING:
@@ -465,8 +471,6 @@ def invitation_accept(*, actor, invitation: Invitation) -> Membership:
     """The invited person (signed in with the invited, verified email) joins."""
     platform = _locked(invitation.platform)
     invitation = _open_invitation_for(actor, invitation)
-    if platform.status not in policy.INVITABLE_STATUSES:
-        raise ValidationError(_("このプラットフォームは今は参加を受け付けていません。"))
     membership, created = Membership.objects.get_or_create(
         platform=platform, user=actor, defaults={"role": invitation.role}
     )

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -495,7 +496,9 @@ def invitation_revoke(request, platform_id, invitation_id):
     try:
         services.invitation_revoke(actor=request.user, invitation=invitation)
     except ValidationError as error:
-        return _refuse_with_message(request, error, ("platforms:invitation-list", platform.pk))
+        return _refuse_with_message(
+            request, error, reverse("platforms:invitation-list", args=[platform.pk])
+        )
     messages.success(request, _("招待を取り消しました。"))
     return redirect("platforms:invitation-list", platform.pk)
 
@@ -508,6 +511,7 @@ def _invitation_page(request, invitation, status=200):
             "invitation": invitation,
             "platform": invitation.platform,
             "is_open": policy.invitation_is_open(invitation),
+            "platform_closed": invitation.platform.status not in policy.INVITABLE_STATUSES,
         },
         status=status,
     )

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from platforms.models import Membership, Platform, Role, Status
@@ -36,7 +36,9 @@ def log_in(page, base, email, password="pass-word-2026"):
 
 def step(page, status):
     page.click(f"[data-testid=to-{status}]")
-    expect(page.get_by_test_id("status")).to_have_text(str(Status(status).label))
+    with translation.override("ja"):
+        label = str(Status(status).label)
+    expect(page.get_by_test_id("status")).to_have_text(label)
 
 
 def test_launch_invite_close_and_archive(live_server, new_page, screenshot):

@@ -192,6 +192,16 @@ URLS = {
         lambda w: reverse("platforms:membership-role", args=[w.platform.pk, w.target.pk]),
         lambda w: {"role": "observer"},
     ),
+    "invitation_get": (
+        "get",
+        lambda w: reverse("platforms:invitation-detail", args=[w.invitation.token]),
+        None,
+    ),
+    "invitation_accept": (
+        "post",
+        lambda w: reverse("platforms:invitation-respond", args=[w.invitation.token]),
+        lambda w: {"answer": "accept"},
+    ),
     "export_json": (
         "get",
         lambda w: reverse("platforms:platform-export", args=[w.platform.pk, "json"]),
@@ -224,8 +234,17 @@ MEMBERS = {"observer", "member", "coordinator"}
 
 def expected(url, role, kind):
     """The one answer each person gets: 200, 'done' (a redirect after acting), 'login'
-    (a redirect to the login page), 403 or 404."""
+    (a redirect to the login page), 400 (refused with the reason on the page), 403 or
+    404."""
     visible = role in MEMBERS or role == "staff" or kind != "private"
+    if url == "invitation_get":
+        return 200  # the token is the secret; the page shows only name and purpose
+    if url == "invitation_accept":
+        if role == "anonymous":
+            return "login"
+        if kind == "archived":
+            return 400
+        return "done" if role == "invitee" else 403
     if url in ("detail", "history"):
         return 200 if visible else 404
     if role == "anonymous":
@@ -300,7 +319,7 @@ def test_platform_url_permission_matrix(client, url, role, kind):
         assert not response.url.startswith(reverse("account_login"))
     else:
         assert response.status_code == answer
-    if answer in (403, 404, "login") or method == "get":
+    if answer in (400, 403, 404, "login") or method == "get":
         assert snapshot(world) == before
 
 

@@ -754,3 +754,69 @@ def test_dashboard_query_count_does_not_grow(client, django_assert_max_num_queri
 
     with django_assert_max_num_queries(12):
         client.get(reverse("platforms:dashboard"))
+
+
+def test_invitation_page_for_closed_platform_says_so(client, coordinator):
+    platform = PlatformFactory(status=Status.ACTIVE)
+    member_of(platform, coordinator, Role.COORDINATOR)
+    invitation = services.invitation_create(
+        actor=coordinator, platform=platform, email="c@example.jp"
+    )
+    services.platform_transition(actor=coordinator, platform=platform, to_status=Status.GOAL_MET)
+
+    page = client.get(invitation.get_absolute_url()).content.decode()
+
+    assert "このプラットフォームは今は参加を受け付けていません。" in page
+    assert "accept-invitation" not in page
+
+
+def test_revoke_and_withdraw_replayed(client, coordinator, platform, stranger):
+    invitation = services.invitation_create(
+        actor=coordinator, platform=platform, email="r@example.jp"
+    )
+    join_request = services.join_request_create(
+        actor=stranger, platform=platform, message="参加したい"
+    )
+    revoke = reverse("platforms:invitation-revoke", args=[platform.pk, invitation.pk])
+    withdraw = reverse("platforms:join-request-withdraw", args=[platform.pk, join_request.pk])
+
+    client.force_login(coordinator)
+    client.post(revoke)
+    revoke_again = client.post(revoke, follow=True)
+    client.force_login(stranger)
+    client.post(withdraw)
+    withdraw_again = client.post(withdraw, follow=True)
+
+    assert "この招待はすでに使われたか、取り消されています。" in revoke_again.content.decode()
+    assert "この参加申請はすでに処理されています。" in withdraw_again.content.decode()
+    assert platform.events.filter(kind=PlatformEvent.Kind.INVITATION_REVOKED).count() == 1
+    assert platform.events.filter(kind=PlatformEvent.Kind.JOIN_WITHDRAWN).count() == 1
+
+
+def test_admin_lists_and_edits_for_staff_only(client, coordinator, platform, stranger):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    services.join_request_create(actor=stranger, platform=platform, message="参加したい")
+    services.invitation_create(actor=coordinator, platform=platform, email="a@example.jp")
+    pages = [
+        reverse(f"admin:{app}_{model}_changelist")
+        for app, model in [
+            ("members", "user"),
+            ("members", "organisation"),
+            ("platforms", "platform"),
+            ("platforms", "joinrequest"),
+            ("platforms", "invitation"),
+            ("platforms", "platformevent"),
+            ("platforms", "charterrevision"),
+        ]
+    ] + [
+        reverse("admin:platforms_platform_change", args=[platform.pk]),
+        reverse("admin:members_user_change", args=[coordinator.pk]),
+    ]
+
+    client.force_login(stranger)
+    refused = [client.get(page).status_code for page in pages]
+    client.force_login(staff)
+    allowed = [client.get(page).status_code for page in pages]
+
+    assert refused == [302] * len(pages)
+    assert allowed == [200] * len(pages)

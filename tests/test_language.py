@@ -1,0 +1,38 @@
+"""Japanese by default, English available: every message has an English translation."""
+
+from pathlib import Path
+
+import polib
+import pytest
+from django.urls import reverse
+
+PO = Path(__file__).resolve().parent.parent / "locale" / "en" / "LC_MESSAGES" / "django.po"
+
+
+def test_every_message_has_an_english_translation():
+    catalogue = polib.pofile(str(PO))
+
+    untranslated = [entry.msgid for entry in catalogue.untranslated_entries()]
+    fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
+
+    assert (untranslated, fuzzy) == ([], [])
+
+
+def test_compiled_catalogue_matches_the_source():
+    source = {e.msgid: e.msgstr for e in polib.pofile(str(PO)) if not e.msgid_plural}
+    compiled = {
+        e.msgid: e.msgstr for e in polib.mofile(str(PO.with_suffix(".mo"))) if not e.msgid_plural
+    }
+
+    assert compiled == source
+
+
+@pytest.mark.django_db
+def test_pages_are_japanese_by_default_and_english_on_request(client):
+    japanese = client.get(reverse("platforms:platform-list"))
+    english = client.get(reverse("platforms:platform-list"), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert '<html lang="ja">' in japanese.content.decode()
+    assert "参加できるプラットフォーム" in japanese.content.decode()
+    assert '<html lang="en">' in english.content.decode()
+    assert "Platforms you can join" in english.content.decode()
