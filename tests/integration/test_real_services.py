@@ -163,3 +163,18 @@ def test_login_rate_limit_holds_in_the_redis_cache(client):
 
     assert "ログイン失敗が連続しています。" in locked.content.decode()
     assert stored != []
+
+
+@needs_postgres
+@pytest.mark.django_db
+def test_platform_search_has_a_trigram_index_that_sees_japanese():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'platforms_platform_search_trgm'"
+        )
+        (indexdef,) = cursor.fetchone()
+        cursor.execute("SELECT show_trgm('ぼらんてぃあ')")
+        (trigrams,) = cursor.fetchone()
+
+    assert "gin_trgm_ops" in indexdef
+    assert len(trigrams) > 0

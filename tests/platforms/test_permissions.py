@@ -87,6 +87,10 @@ def charter_post(platform):
 
 # name: (method, url builder, POST data builder)
 URLS = {
+    "list": ("get", lambda w: reverse("platforms:platform-list"), None),
+    "archive_list": ("get", lambda w: reverse("platforms:platform-archive"), None),
+    "dashboard": ("get", lambda w: reverse("platforms:dashboard"), None),
+    "create_get": ("get", lambda w: reverse("platforms:platform-create"), None),
     "detail": ("get", lambda w: reverse("platforms:platform-detail", args=[w.platform.pk]), None),
     "history": ("get", lambda w: reverse("platforms:platform-history", args=[w.platform.pk]), None),
     "edit_get": ("get", lambda w: reverse("platforms:platform-edit", args=[w.platform.pk]), None),
@@ -237,6 +241,10 @@ def expected(url, role, kind):
     (a redirect to the login page), 400 (refused with the reason on the page), 403 or
     404."""
     visible = role in MEMBERS or role == "staff" or kind != "private"
+    if url in ("list", "archive_list"):
+        return 200
+    if url in ("dashboard", "create_get"):
+        return "login" if role == "anonymous" else 200
     if url == "invitation_get":
         return 200  # the token is the secret; the page shows only name and purpose
     if url == "invitation_accept":
@@ -321,6 +329,24 @@ def test_platform_url_permission_matrix(client, url, role, kind):
         assert response.status_code == answer
     if answer in (400, 403, 404, "login") or method == "get":
         assert snapshot(world) == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_lists_show_a_private_platform_only_to_its_members(client, role):
+    world = build_world("private")
+    world.platform.status = Status.ARCHIVED
+    world.platform.save()
+    if role != "anonymous":
+        client.force_login(world.people[role])
+
+    archived = client.get(reverse("platforms:platform-archive"))
+    dashboard = client.get(reverse("platforms:dashboard"))
+
+    listed = [p.pk for p in archived.context["page"]]
+    assert listed == ([world.platform.pk] if role in MEMBERS else [])
+    if role != "anonymous":
+        mine = [p.pk for p in dashboard.context["platforms"]]
+        assert (world.platform.pk in mine) == (role in MEMBERS)
 
 
 def test_archived_private_platform_stays_readable_by_its_members_only(client):
