@@ -33,7 +33,7 @@ from .forms import (
     RoleForm,
     TransitionForm,
 )
-from .models import Invitation, JoinRequest, Membership, Role, Status
+from .models import Goal, Invitation, JoinRequest, Membership, Platform, Role, Status
 
 
 def _add_service_error(form, error: ValidationError) -> None:
@@ -66,6 +66,29 @@ def _require(allowed: bool, platform, *, role_ok: bool) -> None:
     if not role_ok:
         raise PermissionDenied(_("この操作はコーディネーターだけができます。"))
     raise PermissionDenied(_read_only_message(platform))
+
+
+def _require_coordinator_to(can, user, platform) -> None:
+    """403 unless `can(user, platform)`; the message says whether the role or the
+    platform's state stands in the way."""
+    _require(can(user, platform), platform, role_ok=policy.is_coordinator(user, platform))
+
+
+def _form_page(request, form, *, act, success, template, context, next_url=None, extra_valid=True):
+    """The shape every form page shares: GET shows the form; a valid POST calls
+    `act(cleaned_data)` (a service call), says `success` (text, or a function of what
+    act returned) and goes to `next_url` or to what act returned; bad input or a
+    service refusal re-renders the form with 400 and the messages on their fields."""
+    if request.method == "POST" and form.is_valid() and extra_valid:
+        try:
+            result = act(form.cleaned_data)
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, success(result) if callable(success) else success)
+            return redirect(next_url or result)
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {"form": form} | context, status=status)
 
 
 def _search_context(request, platforms):
@@ -130,20 +153,18 @@ def platform_detail(request, platform_id):
 def platform_create(request):
     form = CharterForm(request.POST or None)
     goals = LaunchGoalFormSet(request.POST or None, prefix="goals")
-    if request.method == "POST" and form.is_valid() and goals.is_valid():
-        goal_data = [g.cleaned_data for g in goals if g.cleaned_data.get("title")]
-        try:
-            platform = services.platform_launch(
-                actor=request.user, data=form.cleaned_data, goals=goal_data
-            )
-        except ValidationError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(request, _("プラットフォームを下書きとして作りました。"))
-            return redirect(platform)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "platforms/platform_form.html", {"form": form, "goals": goals}, status=status
+    return _form_page(
+        request,
+        form,
+        extra_valid=request.method == "POST" and goals.is_valid(),
+        act=lambda data: services.platform_launch(
+            actor=request.user,
+            data=data,
+            goals=[g.cleaned_data for g in goals if g.cleaned_data.get("title")],
+        ),
+        success=_("プラットフォームを下書きとして作りました。"),
+        template="platforms/platform_form.html",
+        context={"goals": goals},
     )
 
 
@@ -151,30 +172,19 @@ def platform_create(request):
 @require_http_methods(["GET", "POST"])
 def platform_edit(request, platform_id):
     platform = policy.access_platform(request.user, platform_id)
-    _require(
-        policy.can_edit_charter(request.user, platform),
-        platform,
-        role_ok=policy.is_coordinator(request.user, platform),
-    )
-    form = CharterForm(request.POST or None, instance=platform)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.platform_charter_update(
-                actor=request.user, platform=platform, data=form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(request, _("憲章を更新しました。変更前の内容は履歴に残っています。"))
-            return redirect(platform)
-    status = 400 if request.method == "POST" else 200
-    # A ModelForm writes cleaned values onto its instance; show the stored name.
-    platform.refresh_from_db()
-    return render(
+    _require_coordinator_to(policy.can_edit_charter, request.user, platform)
+    # The form edits a copy: a ModelForm writes cleaned values onto its instance, and
+    # the page must keep showing the stored charter when the input is refused.
+    form = CharterForm(request.POST or None, instance=Platform.objects.get(pk=platform.pk))
+    return _form_page(
         request,
-        "platforms/platform_form.html",
-        {"form": form, "platform": platform},
-        status=status,
+        form,
+        act=lambda data: services.platform_charter_update(
+            actor=request.user, platform=platform, data=data
+        ),
+        success=_("憲章を更新しました。変更前の内容は履歴に残っています。"),
+        template="platforms/platform_form.html",
+        context={"platform": platform},
     )
 
 
@@ -199,11 +209,7 @@ def platform_history(request, platform_id):
 @require_POST
 def platform_transition(request, platform_id):
     platform = policy.access_platform(request.user, platform_id)
-    _require(
-        policy.can_change_status(request.user, platform),
-        platform,
-        role_ok=policy.is_coordinator(request.user, platform),
-    )
+    _require_coordinator_to(policy.can_change_status, request.user, platform)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("指定された状態はありません。"))
@@ -225,28 +231,17 @@ def platform_transition(request, platform_id):
 @require_http_methods(["GET", "POST"])
 def platform_evaluation(request, platform_id):
     platform = policy.access_platform(request.user, platform_id)
-    _require(
-        policy.can_write_evaluation(request.user, platform),
-        platform,
-        role_ok=policy.is_coordinator(request.user, platform),
-    )
-    form = EvaluationForm(request.POST or None, instance=platform)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.platform_evaluation_write(
-                actor=request.user, platform=platform, data=form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(request, _("評価を保存しました。"))
-            return redirect(platform)
-    status = 400 if request.method == "POST" else 200
-    return render(
+    _require_coordinator_to(policy.can_write_evaluation, request.user, platform)
+    form = EvaluationForm(request.POST or None, instance=Platform.objects.get(pk=platform.pk))
+    return _form_page(
         request,
-        "platforms/platform_evaluation.html",
-        {"form": form, "platform": platform},
-        status=status,
+        form,
+        act=lambda data: services.platform_evaluation_write(
+            actor=request.user, platform=platform, data=data
+        ),
+        success=_("評価を保存しました。"),
+        template="platforms/platform_evaluation.html",
+        context={"platform": platform},
     )
 
 
@@ -254,23 +249,15 @@ def platform_evaluation(request, platform_id):
 @require_http_methods(["GET", "POST"])
 def goal_create(request, platform_id):
     platform = policy.access_platform(request.user, platform_id)
-    _require(
-        policy.can_manage_goals(request.user, platform),
-        platform,
-        role_ok=policy.is_coordinator(request.user, platform),
-    )
-    form = GoalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.goal_add(actor=request.user, platform=platform, **form.cleaned_data)
-        except ValidationError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(request, _("目標を追加しました。"))
-            return redirect(platform)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "platforms/goal_form.html", {"form": form, "platform": platform}, status=status
+    _require_coordinator_to(policy.can_manage_goals, request.user, platform)
+    return _form_page(
+        request,
+        GoalForm(request.POST or None),
+        act=lambda data: services.goal_add(actor=request.user, platform=platform, **data),
+        next_url=platform.get_absolute_url(),
+        success=_("目標を追加しました。"),
+        template="platforms/goal_form.html",
+        context={"platform": platform},
     )
 
 
@@ -286,26 +273,15 @@ def _goal_or_404(platform, goal_id):
 def goal_edit(request, platform_id, goal_id):
     platform = policy.access_platform(request.user, platform_id)
     goal = _goal_or_404(platform, goal_id)
-    _require(
-        policy.can_manage_goals(request.user, platform),
-        platform,
-        role_ok=policy.is_coordinator(request.user, platform),
-    )
-    form = GoalProgressForm(request.POST or None, instance=goal)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.goal_update(actor=request.user, goal=goal, data=form.cleaned_data)
-        except ValidationError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(request, _("目標を更新しました。"))
-            return redirect(platform)
-    status = 400 if request.method == "POST" else 200
-    return render(
+    _require_coordinator_to(policy.can_manage_goals, request.user, platform)
+    return _form_page(
         request,
-        "platforms/goal_form.html",
-        {"form": form, "platform": platform, "goal": goal},
-        status=status,
+        GoalProgressForm(request.POST or None, instance=Goal.objects.get(pk=goal.pk)),
+        act=lambda data: services.goal_update(actor=request.user, goal=goal, data=data),
+        next_url=platform.get_absolute_url(),
+        success=_("目標を更新しました。"),
+        template="platforms/goal_form.html",
+        context={"platform": platform, "goal": goal},
     )
 
 
@@ -314,11 +290,7 @@ def goal_edit(request, platform_id, goal_id):
 def goal_delete(request, platform_id, goal_id):
     platform = policy.access_platform(request.user, platform_id)
     goal = _goal_or_404(platform, goal_id)
-    _require(
-        policy.can_manage_goals(request.user, platform),
-        platform,
-        role_ok=policy.is_coordinator(request.user, platform),
-    )
+    _require_coordinator_to(policy.can_manage_goals, request.user, platform)
     try:
         services.goal_remove(actor=request.user, goal=goal)
     except ValidationError as error:
@@ -342,27 +314,16 @@ def join_request_create(request, platform_id):
     form = JoinRequestForm(
         request.POST or None, organisations=organisation_list_for_user(user=request.user)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.join_request_create(
-                actor=request.user,
-                platform=platform,
-                message=form.cleaned_data["message"],
-                organisation=form.cleaned_data["organisation"],
-            )
-        except ValidationError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(
-                request, _("参加を申請しました。コーディネーターの判断をお待ちください。")
-            )
-            return redirect(platform)
-    status = 400 if request.method == "POST" else 200
-    return render(
+    return _form_page(
         request,
-        "platforms/join_request_form.html",
-        {"form": form, "platform": platform},
-        status=status,
+        form,
+        act=lambda data: services.join_request_create(
+            actor=request.user, platform=platform, **data
+        ),
+        next_url=platform.get_absolute_url(),
+        success=_("参加を申請しました。コーディネーターの判断をお待ちください。"),
+        template="platforms/join_request_form.html",
+        context={"platform": platform},
     )
 
 
@@ -397,11 +358,7 @@ def _join_request_or_404(platform, request_id):
 def join_request_decide(request, platform_id, request_id):
     platform = policy.access_platform(request.user, platform_id)
     join_request = _join_request_or_404(platform, request_id)
-    _require(
-        policy.can_manage_members(request.user, platform),
-        platform,
-        role_ok=policy.is_coordinator(request.user, platform),
-    )
+    _require_coordinator_to(policy.can_manage_members, request.user, platform)
     back = "platforms:join-request-list"
     form = DecisionForm(request.POST)
     if not form.is_valid():
@@ -451,32 +408,22 @@ def invitation_list(request, platform_id):
     platform = policy.access_platform(request.user, platform_id)
     _require(policy.is_coordinator(request.user, platform), platform, role_ok=False)
     can_invite = policy.can_invite(request.user, platform)
-    form = InvitationForm(request.POST or None)
     if request.method == "POST":
         _require(can_invite, platform, role_ok=True)
-        if form.is_valid():
-            try:
-                invitation = services.invitation_create(
-                    actor=request.user, platform=platform, **form.cleaned_data
-                )
-            except ValidationError as error:
-                _add_service_error(form, error)
-            else:
-                messages.success(
-                    request, _("%(email)s に招待を送りました。") % {"email": invitation.email}
-                )
-                return redirect("platforms:invitation-list", platform.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
+    return _form_page(
         request,
-        "platforms/invitation_list.html",
-        {
+        InvitationForm(request.POST or None),
+        act=lambda data: services.invitation_create(actor=request.user, platform=platform, **data),
+        success=lambda invitation: (
+            _("%(email)s に招待を送りました。") % {"email": invitation.email}
+        ),
+        next_url=reverse("platforms:invitation-list", args=[platform.pk]),
+        template="platforms/invitation_list.html",
+        context={
             "platform": platform,
-            "form": form,
             "can_invite": can_invite,
             "invitations": selectors.invitation_list_for_platform(platform=platform),
         },
-        status=status,
     )
 
 
@@ -484,11 +431,7 @@ def invitation_list(request, platform_id):
 @require_POST
 def invitation_revoke(request, platform_id, invitation_id):
     platform = policy.access_platform(request.user, platform_id)
-    _require(
-        policy.can_invite(request.user, platform),
-        platform,
-        role_ok=policy.is_coordinator(request.user, platform),
-    )
+    _require_coordinator_to(policy.can_invite, request.user, platform)
     try:
         invitation = platform.invitations.get(pk=int(invitation_id))
     except (Invitation.DoesNotExist, ValueError, OverflowError):
@@ -580,11 +523,7 @@ def _membership_or_404(platform, membership_id):
 def membership_remove(request, platform_id, membership_id):
     platform = policy.access_platform(request.user, platform_id)
     membership = _membership_or_404(platform, membership_id)
-    _require(
-        policy.can_manage_members(request.user, platform),
-        platform,
-        role_ok=policy.is_coordinator(request.user, platform),
-    )
+    _require_coordinator_to(policy.can_manage_members, request.user, platform)
     try:
         services.membership_remove(actor=request.user, membership=membership)
     except ValidationError as error:
@@ -598,11 +537,7 @@ def membership_remove(request, platform_id, membership_id):
 def membership_role(request, platform_id, membership_id):
     platform = policy.access_platform(request.user, platform_id)
     membership = _membership_or_404(platform, membership_id)
-    _require(
-        policy.can_manage_members(request.user, platform),
-        platform,
-        role_ok=policy.is_coordinator(request.user, platform),
-    )
+    _require_coordinator_to(policy.can_manage_members, request.user, platform)
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("指定された役割はありません。"))
