@@ -1,3 +1,5 @@
-"""WebSocket routes. Live boards and the notification bell add theirs here."""
+"""WebSocket routes of every app with live features."""
 
-websocket_urlpatterns = []
+from tasks.routing import websocket_urlpatterns as task_routes
+
+websocket_urlpatterns = [*task_routes]

@@ -190,6 +190,10 @@ def platform_transition(*, actor, platform: Platform, to_status: str) -> Platfor
         actor=actor,
         data={"from": from_status, "to": to_status},
     )
+    if to_status in (Status.ARCHIVED, Status.CANCELLED):
+        from tasks.services import platform_sockets_close
+
+        platform_sockets_close(platform=platform, reason=f"platform_{to_status}")
     return platform
 
 
@@ -257,6 +261,34 @@ def goal_update(*, actor, goal: Goal, data: dict) -> Goal:
             "to": goal.current_value,
             "target": goal.target_value,
             "reached": goal.is_reached,
+        },
+    )
+    return goal
+
+
+@transaction.atomic
+def goal_progress_from_board(*, actor, goal: Goal, value: int) -> Goal:
+    """A goal linked to board columns follows the number of cards in them. Called by
+    the board services inside their transaction; records the change like a manual
+    update, with the member whose move caused it."""
+    goal = Goal.objects.select_for_update().get(pk=goal.pk)
+    if goal.current_value == value:
+        return goal
+    before = goal.current_value
+    goal.current_value = value
+    goal.save(update_fields=["current_value", "updated_at"])
+    event_record(
+        platform=goal.platform,
+        kind=Kind.GOAL_UPDATED,
+        actor=actor,
+        data={
+            "goal": goal.pk,
+            "title": goal.title,
+            "from": before,
+            "to": value,
+            "target": goal.target_value,
+            "reached": goal.is_reached,
+            "source": "board",
         },
     )
     return goal
@@ -501,6 +533,12 @@ def invitation_decline(*, actor, invitation: Invitation) -> Invitation:
     return invitation
 
 
+def _board_sockets_revoke(platform, user_id: int, reason: str) -> None:
+    from tasks.services import platform_sockets_revoke
+
+    platform_sockets_revoke(platform=platform, user_id=user_id, reason=reason)
+
+
 def _coordinator_count(platform) -> int:
     return Membership.objects.filter(platform=platform, role=Role.COORDINATOR).count()
 
@@ -521,6 +559,7 @@ def membership_leave(*, actor, platform: Platform) -> None:
         )
     membership.delete()
     event_record(platform=platform, kind=Kind.MEMBER_LEFT, actor=actor)
+    _board_sockets_revoke(platform, actor.pk, "left")
 
 
 @transaction.atomic
@@ -538,6 +577,7 @@ def membership_remove(*, actor, membership: Membership) -> None:
         raise ValidationError(_("最後のコーディネーターは外せません。"))
     subject = membership.user
     membership.delete()
+    _board_sockets_revoke(platform, subject.pk, "removed")
     event_record(
         platform=platform,
         kind=Kind.MEMBER_REMOVED,
@@ -570,6 +610,9 @@ def membership_role_change(*, actor, membership: Membership, role: str) -> Membe
     before = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
+    from tasks.services import platform_sockets_role_changed
+
+    platform_sockets_role_changed(platform=platform, user_id=membership.user_id)
     event_record(
         platform=platform,
         kind=Kind.ROLE_CHANGED,

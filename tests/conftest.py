@@ -47,3 +47,9 @@ def pytest_sessionfinish(session, exitstatus):
     skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
     if skipped and session.exitstatus == 0:
         session.exitstatus = 1
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Browser tests run last: Playwright's sync API keeps an event loop running in
+    the main thread for the rest of the session, which asyncio tests cannot share."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)

@@ -1,0 +1,406 @@
+"""The board socket: authenticated, origin-checked (config.asgi), members only.
+
+A reader gets a snapshot (or the events since the seq it already has), then every
+event in seq order, exactly once: the writer task below checks continuity and fills
+any gap from the event log. Writes arrive as JSON messages, are validated here and
+passed to the same services as the pages use; each gets an "ack" or an "error" frame
+and the socket stays usable.
+"""
+
+import asyncio
+import json
+import logging
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from . import selectors, services
+from .events import card_for
+from .fanout import hub
+from .models import Board
+from .permissions import can_view_board
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_BYTES = 16 * 1024
+CLOSE_FORBIDDEN = 4403
+CLOSE_ENDED = 4410
+
+
+class MessageError(Exception):
+    def __init__(self, code: str, message: str, **extra):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.extra = extra
+
+
+def _int(message: dict, key: str, *, optional: bool = False):
+    value = message.get(key)
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**53:
+        raise MessageError("invalid", _("「%(key)s」には数を指定してください。") % {"key": key})
+    return value
+
+
+def _text(message: dict, key: str, *, optional: bool = False) -> str:
+    value = message.get(key, "" if optional else None)
+    if not isinstance(value, str):
+        raise MessageError("invalid", _("「%(key)s」には文字を指定してください。") % {"key": key})
+    return value
+
+
+def _socket_access(user, platform_id, board_id):
+    if not user.is_authenticated:
+        return None
+    try:
+        board = Board.objects.select_related("platform").get(
+            pk=int(board_id), platform_id=int(platform_id)
+        )
+    except (Board.DoesNotExist, ValueError, OverflowError):
+        return None
+    if not can_view_board(user, board):
+        return None
+    return board, selectors.role_for(user, board), user.name
+
+
+class BoardConsumer(AsyncWebsocketConsumer):
+    # Boards fan out through tasks.fanout, not the channel layer: no layer channel
+    # per socket (get_channel_layer(None) is None).
+    channel_layer_alias = None
+    board = None
+    writer = None
+
+    async def connect(self):
+        user = self.scope["user"]
+        route = self.scope["url_route"]["kwargs"]
+        access = await database_sync_to_async(_socket_access)(
+            user, route["platform_id"], route["board_id"]
+        )
+        if access is None:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.board, self.role, self.user_name = access
+        self.user = user
+        self.user_id = user.pk
+        self.language = self.scope.get("cookies", {}).get("django_language") or "ja"
+        self.seq = None
+        self.queue = asyncio.Queue()
+        await self.accept()
+        await hub().join(self.board.pk, self)
+        self.queue.put_nowait(("sync", self._since()))
+        self.writer = asyncio.create_task(self._write())
+
+    def _since(self):
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        try:
+            since = int(query.get("since", [""])[0])
+        except ValueError:
+            return None
+        return since if since >= 0 else None
+
+    async def disconnect(self, code):
+        if self.board is not None:
+            await hub().leave(self.board.pk, self)
+        if self.writer is not None:
+            self.writer.cancel()
+
+    # --- called by the hub, in this event loop ----------------------------------------
+
+    def push_text(self, seq, text):
+        self.queue.put_nowait(("text", seq, text))
+
+    def push_control(self, envelope):
+        self.queue.put_nowait(("control", envelope))
+
+    # --- the writer: one task per socket keeps its frames in order -------------------
+
+    async def _write(self):
+        try:
+            while True:
+                item = await self.queue.get()
+                if item[0] == "sync":
+                    await self._resume(item[1])
+                elif item[0] == "text":
+                    await self._forward(item[1], item[2])
+                elif await self._control(item[1]):
+                    return
+        except asyncio.CancelledError:
+            pass
+        except Exception:
+            logger.exception("board socket writer failed")
+            await self.close(code=1011)
+
+    async def _forward(self, seq, text):
+        if seq is None:  # presence
+            await self.send(text_data=text)
+            return
+        if self.seq is None or seq <= self.seq:
+            return
+        if seq > self.seq + 1:
+            await self._catch_up()
+            if seq <= self.seq:
+                return
+        await self.send(text_data=text)
+        self.seq = seq
+
+    async def _resume(self, since):
+        """Sends the events after `since`, or a snapshot when there is no `since` or the
+        gap is too long."""
+        if since is not None:
+            events = await database_sync_to_async(selectors.board_events_after)(
+                board=self.board, seq=since, user_id=self.user_id, role=self.role
+            )
+            if events is not None:
+                for event in events:
+                    await self.send(text_data=json.dumps(event, ensure_ascii=False))
+                self.seq = events[-1]["seq"] if events else since
+                await self.send(text_data=json.dumps({"type": "synced", "seq": self.seq}))
+                return
+        snapshot = await database_sync_to_async(self._snapshot)()
+        await self.send(text_data=json.dumps(snapshot, ensure_ascii=False))
+        self.seq = snapshot["seq"]
+
+    def _snapshot(self):
+        with transaction.atomic():
+            return selectors.board_snapshot(board=self.board, user_id=self.user_id, role=self.role)
+
+    async def _catch_up(self):
+        events = await database_sync_to_async(selectors.board_events_after)(
+            board=self.board, seq=self.seq, user_id=self.user_id, role=self.role
+        )
+        if events is None:
+            await self._resume(None)
+            return
+        for event in events:
+            await self.send(text_data=json.dumps(event, ensure_ascii=False))
+            self.seq = event["seq"]
+
+    async def _control(self, envelope) -> bool:
+        """Handles a control message; True when the socket is closed."""
+        kind = envelope.get("kind")
+        if kind == "catch_up":
+            await self._catch_up()
+            return False
+        if kind == "role" and envelope.get("user") == self.user_id:
+            access = await database_sync_to_async(_socket_access)(
+                self.user, self.board.platform_id, self.board.pk
+            )
+            if access is not None:
+                self.role = access[1]
+                await self.send(text_data=json.dumps({"type": "role", "role": self.role}))
+                return False
+            kind, envelope = "revoke", {"user": self.user_id, "reason": "removed"}
+        if kind == "close" or (kind == "revoke" and envelope.get("user") == self.user_id):
+            reason = envelope.get("reason", "closed")
+            await self.send(text_data=json.dumps({"type": "closed", "reason": reason}))
+            await self.close(code=CLOSE_ENDED if kind == "close" else CLOSE_FORBIDDEN)
+            return True
+        return False
+
+    # --- incoming messages ------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        request = None
+        try:
+            if text_data is None or len(text_data.encode()) > MAX_MESSAGE_BYTES:
+                raise MessageError("too_large", _("メッセージが大きすぎます。"))
+            try:
+                message = json.loads(text_data)
+            except ValueError:
+                raise MessageError("malformed", _("メッセージの形式が正しくありません。")) from None
+            if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+                raise MessageError("malformed", _("メッセージの形式が正しくありません。"))
+            request = message.get("request")
+            if not isinstance(request, str | int) or isinstance(request, bool):
+                request = None
+            kind = message["type"]
+            if kind == "ping":
+                await self.send(text_data=json.dumps({"type": "pong", "request": request}))
+                return
+            if kind == "resync":
+                self.queue.put_nowait(("sync", _int(message, "since", optional=True)))
+                return
+            handler = WRITE_HANDLERS.get(kind)
+            if handler is None:
+                raise MessageError("unknown_type", _("この種類のメッセージは扱えません。"))
+            result = await database_sync_to_async(self._apply)(handler, message)
+            await self.send(
+                text_data=json.dumps(
+                    {"type": "ack", "request": request} | result, ensure_ascii=False
+                )
+            )
+        except MessageError as error:
+            frame = {
+                "type": "error",
+                "request": request,
+                "code": error.code,
+                "message": error.message,
+            }
+            await self.send(text_data=json.dumps(frame | error.extra, ensure_ascii=False))
+
+    def _apply(self, handler, message) -> dict:
+        """Runs a write in a worker thread with the user's language; maps refusals to
+        error frames."""
+        with translation.override(self.language):
+            try:
+                return handler(self, message) or {}
+            except services.CardConflict as conflict:
+                current = card_for(conflict.current, self.user_id, self.role)
+                raise MessageError("conflict", str(conflict), current=current) from None
+            except PermissionDenied as refusal:
+                raise MessageError("forbidden", str(refusal)) from None
+            except ValidationError as error:
+                errors = error.message_dict if hasattr(error, "error_dict") else {}
+                raise MessageError("invalid", " ".join(error.messages), errors=errors) from None
+
+
+def _card_create(consumer, m):
+    card = services.card_create(
+        actor=consumer.user,
+        board=consumer.board,
+        column_id=_int(m, "column"),
+        title=_text(m, "title"),
+        description=_text(m, "description", optional=True),
+        confidential=m.get("confidential") is True,
+    )
+    return {"card": card.pk}
+
+
+def _card_move(consumer, m):
+    data = services.card_move(
+        actor=consumer.user,
+        board=consumer.board,
+        card_id=_int(m, "card"),
+        column_id=_int(m, "column"),
+        after_id=_int(m, "after", optional=True),
+    )
+    return {"wip_exceeded": data["wip_exceeded"]}
+
+
+def _card_update(consumer, m):
+    fields = m.get("fields")
+    if not isinstance(fields, dict):
+        raise MessageError("invalid", _("変更する項目を指定してください。"))
+    services.card_update(
+        actor=consumer.user,
+        board=consumer.board,
+        card_id=_int(m, "card"),
+        version=_int(m, "version"),
+        fields=fields,
+    )
+
+
+def _card_archive(archived):
+    def handler(consumer, m):
+        services.card_archive(
+            actor=consumer.user, board=consumer.board, card_id=_int(m, "card"), archived=archived
+        )
+
+    return handler
+
+
+def _checklist_add(consumer, m):
+    services.checklist_add(
+        actor=consumer.user, board=consumer.board, card_id=_int(m, "card"), text=_text(m, "text")
+    )
+
+
+def _checklist_set(consumer, m):
+    done = m.get("done")
+    if not isinstance(done, bool):
+        raise MessageError("invalid", _("済み・未済みを指定してください。"))
+    services.checklist_set(
+        actor=consumer.user,
+        board=consumer.board,
+        card_id=_int(m, "card"),
+        item_id=_int(m, "item"),
+        done=done,
+    )
+
+
+def _checklist_remove(consumer, m):
+    services.checklist_set(
+        actor=consumer.user,
+        board=consumer.board,
+        card_id=_int(m, "card"),
+        item_id=_int(m, "item"),
+        remove=True,
+    )
+
+
+def _comment_add(consumer, m):
+    comment = services.comment_add(
+        actor=consumer.user, board=consumer.board, card_id=_int(m, "card"), body=_text(m, "body")
+    )
+    return {"comment": comment.pk}
+
+
+def _helper(claim):
+    def handler(consumer, m):
+        services.helper_claim(
+            actor=consumer.user, board=consumer.board, card_id=_int(m, "card"), claim=claim
+        )
+
+    return handler
+
+
+def _column_add(consumer, m):
+    column = services.column_add(
+        actor=consumer.user,
+        board=consumer.board,
+        name=_text(m, "name"),
+        wip_limit=_int(m, "wip_limit", optional=True),
+    )
+    return {"column": column.pk}
+
+
+def _column_update(consumer, m):
+    changes = {}
+    if "name" in m:
+        changes["name"] = _text(m, "name")
+    if "wip_limit" in m:
+        changes["wip_limit"] = _int(m, "wip_limit", optional=True)
+    if "goal" in m:
+        changes["goal_id"] = _int(m, "goal", optional=True)
+    services.column_update(
+        actor=consumer.user, board=consumer.board, column_id=_int(m, "column"), **changes
+    )
+
+
+def _column_move(consumer, m):
+    services.column_move(
+        actor=consumer.user,
+        board=consumer.board,
+        column_id=_int(m, "column"),
+        after_id=_int(m, "after", optional=True),
+    )
+
+
+def _column_archive(consumer, m):
+    services.column_archive(actor=consumer.user, board=consumer.board, column_id=_int(m, "column"))
+
+
+WRITE_HANDLERS = {
+    "card.create": _card_create,
+    "card.move": _card_move,
+    "card.update": _card_update,
+    "card.archive": _card_archive(True),
+    "card.restore": _card_archive(False),
+    "checklist.add": _checklist_add,
+    "checklist.set": _checklist_set,
+    "checklist.remove": _checklist_remove,
+    "comment.add": _comment_add,
+    "helper.claim": _helper(True),
+    "helper.release": _helper(False),
+    "column.add": _column_add,
+    "column.update": _column_update,
+    "column.move": _column_move,
+    "column.archive": _column_archive,
+}

@@ -1,0 +1,212 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class BoardTemplate(models.TextChoices):
+    INTERMEDIATE_EMPLOYMENT = "intermediate_employment", _("中間的就労")
+    COMMUNITY_BUSINESS = "community_business", _("コミュニティビジネス")
+    BLANK = "blank", _("白紙")
+
+
+# Column names each template starts with, in order.
+TEMPLATE_COLUMNS = {
+    BoardTemplate.INTERMEDIATE_EMPLOYMENT: [
+        _("相談・アセスメント"),
+        _("職場開拓"),
+        _("体験・訓練"),
+        _("就労中"),
+        _("定着支援"),
+    ],
+    BoardTemplate.COMMUNITY_BUSINESS: [
+        _("アイデア"),
+        _("企画(5W2H)"),
+        _("試作"),
+        _("販売"),
+        _("振り返り"),
+    ],
+    BoardTemplate.BLANK: [_("やること"), _("進行中"), _("完了")],
+}
+
+
+class Board(models.Model):
+    """A platform's kanban. `seq` counts its changes: every change bumps it and stores a
+    BoardEvent with that number, which is what clients replay from."""
+
+    platform = models.ForeignKey(
+        "platforms.Platform", on_delete=models.CASCADE, related_name="boards"
+    )
+    name = models.CharField(_("ボード名"), max_length=100)
+    template = models.CharField(
+        _("ひな形"), max_length=40, choices=BoardTemplate.choices, default=BoardTemplate.BLANK
+    )
+    seq = models.BigIntegerField(default=0)
+    archived = models.BooleanField(_("アーカイブ済み"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ボード")
+        verbose_name_plural = _("ボード")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("tasks:board-detail", args=[self.platform_id, self.pk])
+
+
+class Column(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="columns")
+    name = models.CharField(_("列の名前"), max_length=60)
+    # Fractional index (see tasks.ordering); compared byte-wise ("C" collation).
+    position = models.CharField(max_length=64)
+    wip_limit = models.PositiveSmallIntegerField(_("WIP制限"), null=True, blank=True)
+    goal = models.ForeignKey(
+        "platforms.Goal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="columns",
+        verbose_name=_("連動する目標"),
+    )
+    archived = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("列")
+        verbose_name_plural = _("列")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Label(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="labels")
+    name = models.CharField(_("ラベル"), max_length=30)
+
+    class Meta:
+        verbose_name = _("ラベル")
+        verbose_name_plural = _("ラベル")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "name"], name="one_label_name_per_board")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Card(models.Model):
+    """A piece of work. `version` rises with every edit of the card's fields (title,
+    description, due date, labels, assignees, confidentiality, helper slots wanted) so
+    a save made against an old version is caught as a conflict instead of overwriting
+    someone else's change. Moves, checklist ticks, claims and comments leave it."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="cards")
+    column = models.ForeignKey(Column, on_delete=models.CASCADE, related_name="cards")
+    position = models.CharField(max_length=64)
+    title = models.CharField(_("タイトル"), max_length=200)
+    description = models.TextField(_("説明"), max_length=5000, blank=True)
+    due_date = models.DateField(_("期日"), null=True, blank=True)
+    assignees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="assigned_cards", verbose_name=_("担当")
+    )
+    labels = models.ManyToManyField(
+        Label, blank=True, related_name="cards", verbose_name=_("ラベル")
+    )
+    confidential = models.BooleanField(
+        _("個人情報を含む（コーディネーターと担当者だけが見られる）"), default=False
+    )
+    helpers_needed = models.PositiveSmallIntegerField(_("募集する手伝いの人数"), default=0)
+    helper_skills = models.CharField(_("求めるスキル"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    archived = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("カード")
+        verbose_name_plural = _("カード")
+        ordering = ["position", "pk"]
+        indexes = [models.Index(fields=["board", "archived"])]
+
+    def __str__(self):
+        return self.title
+
+
+class ChecklistItem(models.Model):
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="checklist")
+    text = models.CharField(_("項目"), max_length=200)
+    done = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class Comment(models.Model):
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(_("コメント"), max_length=2000)
+    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.body[:40]
+
+
+class HelperClaim(models.Model):
+    """A member who took one of a card's helper slots."""
+
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="claims")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["card", "user"], name="one_claim_per_person")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.card_id}"
+
+
+class BoardEvent(models.Model):
+    """One change of a board, numbered by the board's seq. The payload is the full
+    content; tasks.events redacts it per reader."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="events")
+    seq = models.BigIntegerField()
+    kind = models.CharField(max_length=40)
+    payload = models.JSONField(default=dict)
+    card = models.ForeignKey(
+        Card, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["seq"]
+        constraints = [models.UniqueConstraint(fields=["board", "seq"], name="one_event_per_seq")]
+
+    def __str__(self):
+        return f"{self.board_id}#{self.seq} {self.kind}"

@@ -1,0 +1,108 @@
+"""Reads shared by the board page, the socket snapshot, replay and the activity feed.
+Each takes a fixed number of queries whatever the number of cards."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from platforms import permissions as platform_policy
+
+from .events import card_for, card_payload, card_queryset, column_payload, event_for, event_message
+from .models import Board, BoardEvent, Column
+
+REPLAY_LIMIT = 500
+
+
+def board_list_for_platform(*, platform):
+    return Board.objects.filter(platform=platform).order_by("archived", "created_at", "pk")
+
+
+def column_list_for_board(*, board):
+    return list(Column.objects.filter(board=board, archived=False).order_by("position", "pk"))
+
+
+def card_payloads_for_board(*, board, include_archived=False) -> list[dict]:
+    cards = card_queryset().filter(board=board)
+    if not include_archived:
+        cards = cards.filter(archived=False)
+    return [card_payload(card) for card in cards.order_by("position", "pk")]
+
+
+def board_snapshot(*, board: Board, user_id: int, role: str | None) -> dict:
+    """The whole board as this reader may see it, with the seq it is valid at. Read
+    inside one transaction so the seq and the rows agree."""
+    board.refresh_from_db(fields=["seq", "archived", "name"])
+    columns = [column_payload(c) for c in column_list_for_board(board=board)]
+    cards = [card_for(c, user_id, role) for c in card_payloads_for_board(board=board)]
+    return {
+        "type": "snapshot",
+        "seq": board.seq,
+        "board": {"id": board.pk, "name": board.name, "archived": board.archived},
+        "columns": columns,
+        "cards": cards,
+    }
+
+
+def board_events_after(*, board: Board, seq: int, user_id: int, role: str | None):
+    """The events after `seq`, as this reader may see them, or None when the gap is
+    too long to replay (the reader then takes a snapshot)."""
+    events = list(
+        BoardEvent.objects.filter(board=board, seq__gt=seq)
+        .select_related("actor")
+        .order_by("seq")[: REPLAY_LIMIT + 1]
+    )
+    if len(events) > REPLAY_LIMIT:
+        return None
+    if events and events[0].seq != seq + 1:
+        return None
+    return [event_for(event_message(e), user_id, role) for e in events]
+
+
+def activity_for_board(*, board: Board):
+    """The board's events, newest first; pages pass them through activity_messages."""
+    return BoardEvent.objects.filter(board=board).select_related("actor").order_by("-seq")
+
+
+def activity_for_platform(*, platform):
+    return (
+        BoardEvent.objects.filter(board__platform=platform)
+        .select_related("actor", "board")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def activity_messages(events, *, user_id: int, role: str | None) -> list[dict]:
+    return [event_for(event_message(e), user_id, role) | {"board": e.board_id} for e in events]
+
+
+def filter_cards(
+    cards: list[dict], *, assignee=None, label=None, due=None, text=None
+) -> list[dict]:
+    """The board's filters, on card payloads (the page and the script agree)."""
+    today = timezone.localdate()
+    week_end = today + timedelta(days=6 - today.weekday())
+    result = []
+    for card in cards:
+        if card.get("redacted"):
+            if assignee or label or due or text:
+                continue
+            result.append(card)
+            continue
+        if assignee and int(assignee) not in [a["id"] for a in card["assignees"]]:
+            continue
+        if label and label not in card["labels"]:
+            continue
+        if due == "overdue" and not (card["due"] and card["due"] < today.isoformat()):
+            continue
+        if due == "week" and not (
+            card["due"] and today.isoformat() <= card["due"] <= week_end.isoformat()
+        ):
+            continue
+        if text and text.lower() not in (card["title"] + " " + card["description"]).lower():
+            continue
+        result.append(card)
+    return result
+
+
+def role_for(user, board) -> str | None:
+    return platform_policy.role_of(user, board.platform)

@@ -1,0 +1,559 @@
+"""Every change of a board. Each function locks the board row, checks the policy,
+applies the change, bumps the board's seq, stores a BoardEvent with that seq and,
+after commit, publishes it to the board's live listeners (tasks.fanout).
+
+Holding the board's row lock for the whole change serialises a board's writes, so
+positions computed from the neighbours are always computed from the latest order and
+concurrent moves converge to one order for every client and in the database.
+
+Refusals raise PermissionDenied (role, confidentiality, read-only platform),
+ValidationError (input or state) or CardConflict (an edit based on an old version),
+each with a message for the person, and change nothing.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from platforms import permissions as platform_policy
+from platforms.models import Goal, Membership
+
+from . import fanout
+from . import permissions as policy
+from .events import card_payload, card_queryset, column_payload, event_message
+from .models import (
+    TEMPLATE_COLUMNS,
+    Board,
+    BoardEvent,
+    BoardTemplate,
+    Card,
+    ChecklistItem,
+    Column,
+    Comment,
+    HelperClaim,
+    Label,
+)
+from .ordering import key_between, keys_after
+
+
+class CardConflict(Exception):  # noqa: N818 - a domain outcome, not a programming error
+    """An edit was made against an old version; `current` is the card as it is now."""
+
+    def __init__(self, current: dict):
+        super().__init__(
+            _(
+                "ほかの人が先にこのカードを変更しました。最新の内容を確認してから、もう一度保存してください。"
+            )
+        )
+        self.current = current
+
+
+def _locked_board(board: Board) -> Board:
+    return Board.objects.select_for_update().select_related("platform").get(pk=board.pk)
+
+
+def _read_only_reason(board: Board) -> str:
+    if board.archived:
+        return _("アーカイブしたボードは変更できません。")
+    if not platform_policy.is_writable(board.platform):
+        return _("このプラットフォームは読むことだけができます。")
+    return _("オブザーバーはボードを読むことだけができます。")
+
+
+def _require_write(actor, board: Board) -> None:
+    if not policy.can_write_cards(actor, board):
+        raise PermissionDenied(_read_only_reason(board))
+
+
+def _require_manage(actor, board: Board) -> None:
+    if not policy.can_manage_board(actor, board):
+        if policy.can_write_cards(actor, board):
+            raise PermissionDenied(_("列を変えられるのはコーディネーターだけです。"))
+        raise PermissionDenied(_read_only_reason(board))
+
+
+def _emit(board: Board, kind: str, actor, data: dict, card: Card | None = None) -> BoardEvent:
+    """Bumps the board's seq and records the event; publishes it after commit."""
+    board.seq += 1
+    Board.objects.filter(pk=board.pk).update(seq=board.seq)
+    event = BoardEvent.objects.create(
+        board=board, seq=board.seq, kind=kind, payload=data, card=card, actor=actor
+    )
+    message = event_message(event)
+    transaction.on_commit(lambda: fanout.publish_event(board.pk, message))
+    return event
+
+
+def _card_data(card_id: int) -> dict:
+    return card_payload(card_queryset().get(pk=card_id))
+
+
+def _card_in(board: Board, card_id) -> Card:
+    try:
+        return Card.objects.select_related("column").get(pk=int(card_id), board=board)
+    except (Card.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise ValidationError(_("このカードは見つかりません。")) from None
+
+
+def _column_in(board: Board, column_id) -> Column:
+    try:
+        return Column.objects.get(pk=int(column_id), board=board, archived=False)
+    except (Column.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise ValidationError(_("この列は見つかりません。")) from None
+
+
+def _require_card_access(actor, card: Card) -> None:
+    if not policy.can_see_card_content(actor, card):
+        raise PermissionDenied(_("このカードはコーディネーターと担当者だけが扱えます。"))
+
+
+def _clean_text(value: str, *, field: str, max_length: int, required: bool) -> str:
+    from members.forms import refuse_markup
+    from members.text import normalise_input
+
+    value = normalise_input(value if isinstance(value, str) else "")
+    if required and not value:
+        raise ValidationError({field: _("このフィールドは必須です。")})
+    if len(value) > max_length:
+        raise ValidationError(
+            {field: _("%(max)d文字以内で入力してください。") % {"max": max_length}}
+        )
+    try:
+        refuse_markup(value)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
+    return value
+
+
+def _members_of(board: Board, user_ids) -> list:
+    """The given users, refused unless every one is a member of the board's platform."""
+    ids = {int(i) for i in user_ids}
+    members = list(
+        Membership.objects.filter(platform=board.platform, user_id__in=ids).select_related("user")
+    )
+    if len(members) != len(ids):
+        raise ValidationError(
+            {"assignees": _("担当にできるのはこのプラットフォームの参加者だけです。")}
+        )
+    return [m.user for m in members]
+
+
+def _sync_goals(board: Board, actor, goal_ids) -> None:
+    """A goal linked to columns counts the cards standing in them."""
+    from platforms.services import goal_progress_from_board
+
+    for goal in Goal.objects.filter(pk__in={g for g in goal_ids if g}):
+        count = Card.objects.filter(
+            column__goal=goal, archived=False, column__archived=False
+        ).count()
+        goal_progress_from_board(actor=actor, goal=goal, value=count)
+
+
+# --- boards and columns ---------------------------------------------------------
+
+
+@transaction.atomic
+def board_create(*, actor, platform, name: str, template: str = BoardTemplate.BLANK) -> Board:
+    """A coordinator adds a board to a writable platform, with the template's columns."""
+    if not policy.can_create_board(actor, platform):
+        raise PermissionDenied(_("ボードを作れるのはコーディネーターだけです。"))
+    if template not in BoardTemplate.values:
+        raise ValidationError({"template": _("指定されたひな形はありません。")})
+    name = _clean_text(name, field="name", max_length=100, required=True)
+    board = Board.objects.create(platform=platform, name=name, template=template, created_by=actor)
+    names = TEMPLATE_COLUMNS[BoardTemplate(template)]
+    for column_name, position in zip(names, keys_after(None, len(names)), strict=True):
+        Column.objects.create(board=board, name=str(column_name), position=position)
+    return board
+
+
+@transaction.atomic
+def board_archive(*, actor, board: Board) -> Board:
+    board = _locked_board(board)
+    _require_manage(actor, board)
+    board.archived = True
+    board.save(update_fields=["archived"])
+    _emit(board, "board.archived", actor, {"board": {"id": board.pk, "archived": True}})
+    transaction.on_commit(lambda: fanout.publish_close(board.pk, "board_archived"))
+    return board
+
+
+@transaction.atomic
+def column_add(*, actor, board: Board, name: str, wip_limit: int | None = None) -> Column:
+    board = _locked_board(board)
+    _require_manage(actor, board)
+    name = _clean_text(name, field="name", max_length=60, required=True)
+    last = board.columns.filter(archived=False).order_by("-position").first()
+    column = Column.objects.create(
+        board=board,
+        name=name,
+        wip_limit=wip_limit,
+        position=key_between(last.position if last else None, None),
+    )
+    _emit(board, "column.added", actor, {"column": column_payload(column)})
+    return column
+
+
+@transaction.atomic
+def column_update(
+    *, actor, board: Board, column_id, name=None, wip_limit=..., goal_id=...
+) -> Column:
+    """Renames a column, sets or clears its WIP limit, links or unlinks a goal."""
+    board = _locked_board(board)
+    _require_manage(actor, board)
+    column = _column_in(board, column_id)
+    previous_goal = column.goal_id
+    if name is not None:
+        column.name = _clean_text(name, field="name", max_length=60, required=True)
+    if wip_limit is not ...:
+        invalid = isinstance(wip_limit, bool) or not isinstance(wip_limit, int)
+        if wip_limit is not None and (invalid or not 1 <= wip_limit <= 999):
+            raise ValidationError({"wip_limit": _("WIP制限は1から999の数で入れてください。")})
+        column.wip_limit = wip_limit
+    if goal_id is not ...:
+        if (
+            goal_id is not None
+            and not Goal.objects.filter(pk=goal_id, platform=board.platform).exists()
+        ):
+            raise ValidationError({"goal": _("このプラットフォームの目標を選んでください。")})
+        column.goal_id = goal_id
+    column.save()
+    _emit(board, "column.updated", actor, {"column": column_payload(column)})
+    if goal_id is not ...:
+        _sync_goals(board, actor, {previous_goal, column.goal_id})
+    return column
+
+
+@transaction.atomic
+def column_move(*, actor, board: Board, column_id, after_id=None) -> Column:
+    board = _locked_board(board)
+    _require_manage(actor, board)
+    column = _column_in(board, column_id)
+    order = list(
+        board.columns.filter(archived=False).exclude(pk=column.pk).order_by("position", "pk")
+    )
+    column.position = _position_after(order, after_id)
+    column.save(update_fields=["position"])
+    _emit(board, "column.moved", actor, {"column": column_payload(column)})
+    return column
+
+
+@transaction.atomic
+def column_archive(*, actor, board: Board, column_id) -> Column:
+    """Archives an empty column; its cards must be moved or archived first."""
+    board = _locked_board(board)
+    _require_manage(actor, board)
+    column = _column_in(board, column_id)
+    if column.cards.filter(archived=False).exists():
+        raise ValidationError(
+            _("カードが残っている列はアーカイブできません。先にカードを移してください。")
+        )
+    if board.columns.filter(archived=False).count() == 1:
+        raise ValidationError(_("最後の列はアーカイブできません。"))
+    column.archived = True
+    column.save(update_fields=["archived"])
+    _emit(board, "column.archived", actor, {"column": column_payload(column)})
+    return column
+
+
+def _position_after(order: list, after_id) -> str:
+    """The key that places an item right after `after_id` in `order` (first if None).
+    An `after_id` no longer in the list (moved meanwhile) places it at the end."""
+    if after_id is None:
+        return key_between(None, order[0].position if order else None)
+    index = next((i for i, item in enumerate(order) if str(item.pk) == str(after_id)), None)
+    if index is None:
+        return key_between(order[-1].position if order else None, None)
+    following = order[index + 1].position if index + 1 < len(order) else None
+    return key_between(order[index].position, following)
+
+
+def _column_order(column: Column, *, excluding: Card | None = None) -> list[Card]:
+    cards = Card.objects.filter(column=column, archived=False).only("pk", "position")
+    if excluding is not None:
+        cards = cards.exclude(pk=excluding.pk)
+    return list(cards.order_by("position", "pk"))
+
+
+def _wip_exceeded(column: Column) -> bool:
+    return bool(column.wip_limit) and (
+        Card.objects.filter(column=column, archived=False).count() > column.wip_limit
+    )
+
+
+# --- cards ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def card_create(
+    *, actor, board: Board, column_id, title: str, description: str = "", confidential=False
+) -> Card:
+    """Adds a card at the bottom of a column."""
+    board = _locked_board(board)
+    _require_write(actor, board)
+    column = _column_in(board, column_id)
+    title = _clean_text(title, field="title", max_length=200, required=True)
+    description = _clean_text(description, field="description", max_length=5000, required=False)
+    order = _column_order(column)
+    card = Card.objects.create(
+        board=board,
+        column=column,
+        position=key_between(order[-1].position if order else None, None),
+        title=title,
+        description=description,
+        confidential=bool(confidential),
+        created_by=actor,
+    )
+    if card.confidential and not platform_policy.is_coordinator(actor, board.platform):
+        # Whoever writes a confidential card keeps access to it.
+        card.assignees.add(actor)
+    data = {"card": _card_data(card.pk), "wip_exceeded": _wip_exceeded(column)}
+    _emit(board, "card.created", actor, data, card=card)
+    _sync_goals(board, actor, {column.goal_id})
+    return card
+
+
+@transaction.atomic
+def card_move(*, actor, board: Board, card_id, column_id, after_id=None) -> dict:
+    """Moves a card into a column, right after the card `after_id` (top when None).
+    Returns the event data; `wip_exceeded` says the column is now over its limit
+    (the move is kept; the board warns)."""
+    board = _locked_board(board)
+    _require_write(actor, board)
+    card = _card_in(board, card_id)
+    _require_card_access(actor, card)
+    if card.archived:
+        raise ValidationError(_("アーカイブしたカードは動かせません。先に元に戻してください。"))
+    source_goal = card.column.goal_id
+    column = _column_in(board, column_id)
+    card.position = _position_after(_column_order(column, excluding=card), after_id)
+    card.column = column
+    card.save(update_fields=["position", "column", "updated_at"])
+    data = {"card": _card_data(card.pk), "wip_exceeded": _wip_exceeded(column)}
+    _emit(board, "card.moved", actor, data, card=card)
+    _sync_goals(
+        board, actor, {source_goal, column.goal_id} if source_goal != column.goal_id else set()
+    )
+    return data
+
+
+EDITABLE_FIELDS = {
+    "title",
+    "description",
+    "due",
+    "labels",
+    "assignees",
+    "confidential",
+    "helpers_needed",
+    "helper_skills",
+}
+
+
+@transaction.atomic
+def card_update(*, actor, board: Board, card_id, version: int, fields: dict) -> dict:
+    """Edits a card's content. `version` is the version the edit was based on; if the
+    card changed since, CardConflict carries the current card and nothing is saved."""
+    from datetime import date
+
+    board = _locked_board(board)
+    _require_write(actor, board)
+    card = _card_in(board, card_id)
+    _require_card_access(actor, card)
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(_("変更できない項目が含まれています。"))
+    if card.version != version:
+        raise CardConflict(_card_data(card.pk))
+    if "title" in fields:
+        card.title = _clean_text(fields["title"], field="title", max_length=200, required=True)
+    if "description" in fields:
+        card.description = _clean_text(
+            fields["description"], field="description", max_length=5000, required=False
+        )
+    if "due" in fields:
+        due = fields["due"]
+        try:
+            card.due_date = date.fromisoformat(due) if due else None
+        except (TypeError, ValueError):
+            raise ValidationError({"due": _("日付を正しく入力してください。")}) from None
+    if "confidential" in fields:
+        if not isinstance(fields["confidential"], bool):
+            raise ValidationError({"confidential": _("はい・いいえで指定してください。")})
+        card.confidential = fields["confidential"]
+    if "helpers_needed" in fields:
+        needed = fields["helpers_needed"]
+        if not isinstance(needed, int) or isinstance(needed, bool) or not 0 <= needed <= 99:
+            raise ValidationError({"helpers_needed": _("手伝いの人数は0から99で入れてください。")})
+        if needed < card.claims.count():
+            raise ValidationError(
+                {"helpers_needed": _("すでに手を挙げた人より少なくはできません。")}
+            )
+        card.helpers_needed = needed
+    if "helper_skills" in fields:
+        card.helper_skills = _clean_text(
+            fields["helper_skills"], field="helper_skills", max_length=200, required=False
+        )
+    if "assignees" in fields:
+        if not isinstance(fields["assignees"], list):
+            raise ValidationError({"assignees": _("担当の指定が正しくありません。")})
+        try:
+            assignees = _members_of(board, fields["assignees"])
+        except (TypeError, ValueError):
+            raise ValidationError({"assignees": _("担当の指定が正しくありません。")}) from None
+        card.assignees.set(assignees)
+    if "labels" in fields:
+        names = fields["labels"]
+        if not isinstance(names, list) or len(names) > 10:
+            raise ValidationError({"labels": _("ラベルは10個までです。")})
+        cleaned = {_clean_text(n, field="labels", max_length=30, required=True) for n in names}
+        card.labels.set(
+            [Label.objects.get_or_create(board=board, name=name)[0] for name in sorted(cleaned)]
+        )
+    card.version += 1
+    card.save()
+    data = {"card": _card_data(card.pk)}
+    _emit(board, "card.updated", actor, data, card=card)
+    return data
+
+
+@transaction.atomic
+def card_archive(*, actor, board: Board, card_id, archived: bool = True) -> dict:
+    """Archives a card (it leaves the board, keeps its history) or restores it."""
+    board = _locked_board(board)
+    _require_write(actor, board)
+    card = _card_in(board, card_id)
+    _require_card_access(actor, card)
+    if card.archived == archived:
+        raise ValidationError(
+            _("このカードはすでにアーカイブされています。")
+            if archived
+            else _("このカードはアーカイブされていません。")
+        )
+    if not archived and card.column.archived:
+        raise ValidationError(_("元の列がアーカイブされています。列を戻してからにしてください。"))
+    card.archived = archived
+    if not archived:
+        order = _column_order(card.column, excluding=card)
+        card.position = key_between(order[-1].position if order else None, None)
+    card.save(update_fields=["archived", "position", "updated_at"])
+    data = {"card": _card_data(card.pk)}
+    _emit(board, "card.archived" if archived else "card.restored", actor, data, card=card)
+    _sync_goals(board, actor, {card.column.goal_id})
+    return data
+
+
+@transaction.atomic
+def checklist_add(*, actor, board: Board, card_id, text: str) -> dict:
+    board = _locked_board(board)
+    _require_write(actor, board)
+    card = _card_in(board, card_id)
+    _require_card_access(actor, card)
+    text = _clean_text(text, field="text", max_length=200, required=True)
+    if card.checklist.count() >= 50:
+        raise ValidationError(_("チェックリストは50項目までです。"))
+    ChecklistItem.objects.create(card=card, text=text, position=card.checklist.count())
+    return _card_changed(board, actor, card, "checklist.changed")
+
+
+@transaction.atomic
+def checklist_set(
+    *, actor, board: Board, card_id, item_id, done: bool | None = None, remove=False
+) -> dict:
+    board = _locked_board(board)
+    _require_write(actor, board)
+    card = _card_in(board, card_id)
+    _require_card_access(actor, card)
+    try:
+        item = card.checklist.get(pk=int(item_id))
+    except (ChecklistItem.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise ValidationError(_("このチェック項目は見つかりません。")) from None
+    if remove:
+        item.delete()
+    else:
+        if not isinstance(done, bool):
+            raise ValidationError(_("済み・未済みを指定してください。"))
+        item.done = done
+        item.save(update_fields=["done"])
+    return _card_changed(board, actor, card, "checklist.changed")
+
+
+def _card_changed(board, actor, card, kind) -> dict:
+    # Checklist, claims and comments sit beside the edited fields: they do not bump
+    # `version`, so ticking an item never makes someone's open edit a conflict.
+    card.save(update_fields=["updated_at"])
+    data = {"card": _card_data(card.pk)}
+    _emit(board, kind, actor, data, card=card)
+    return data
+
+
+@transaction.atomic
+def comment_add(*, actor, board: Board, card_id, body: str) -> Comment:
+    """Adds a comment; members named as "@name" in it are recorded as mentioned."""
+    board = _locked_board(board)
+    _require_write(actor, board)
+    card = _card_in(board, card_id)
+    _require_card_access(actor, card)
+    body = _clean_text(body, field="body", max_length=2000, required=True)
+    comment = Comment.objects.create(card=card, author=actor, body=body)
+    if "@" in body:
+        members = Membership.objects.filter(platform=board.platform).select_related("user")
+        mentioned = [m.user for m in members if f"@{m.user.name}" in body]
+        comment.mentions.set(mentioned)
+    data = {
+        "card": _card_data(card.pk),
+        "comment": {
+            "id": comment.pk,
+            "author": {"id": actor.pk, "name": actor.name},
+            "body": comment.body,
+            "mentions": [u.pk for u in comment.mentions.all()],
+            "at": comment.created_at.isoformat(),
+        },
+    }
+    _emit(board, "comment.added", actor, data, card=card)
+    return comment
+
+
+@transaction.atomic
+def helper_claim(*, actor, board: Board, card_id, claim: bool = True) -> dict:
+    """A member takes (or gives back) one of the card's helper slots."""
+    board = _locked_board(board)
+    _require_write(actor, board)
+    card = _card_in(board, card_id)
+    _require_card_access(actor, card)
+    mine = card.claims.filter(user=actor)
+    if claim:
+        if mine.exists():
+            raise ValidationError(_("すでに手を挙げています。"))
+        if card.claims.count() >= card.helpers_needed:
+            raise ValidationError(_("手伝いの枠はもう埋まっています。"))
+        HelperClaim.objects.create(card=card, user=actor)
+    else:
+        if not mine.exists():
+            raise ValidationError(_("このカードでは手を挙げていません。"))
+        mine.delete()
+    return _card_changed(board, actor, card, "helper.claimed" if claim else "helper.released")
+
+
+# --- sockets told about platform changes (called by platforms.services) -------------
+
+
+def _board_ids(platform) -> list[int]:
+    return list(Board.objects.filter(platform=platform).values_list("pk", flat=True))
+
+
+def platform_sockets_close(*, platform, reason: str) -> None:
+    """After commit, closes every board socket of a platform that became read-only
+    for good (archived or cancelled)."""
+    board_ids = _board_ids(platform)
+    transaction.on_commit(lambda: [fanout.publish_close(b, reason) for b in board_ids])
+
+
+def platform_sockets_revoke(*, platform, user_id: int, reason: str) -> None:
+    """After commit, closes a person's board sockets: they are no longer a member."""
+    board_ids = _board_ids(platform)
+    transaction.on_commit(lambda: [fanout.publish_revoke(b, user_id, reason) for b in board_ids])
+
+
+def platform_sockets_role_changed(*, platform, user_id: int) -> None:
+    board_ids = _board_ids(platform)
+    transaction.on_commit(lambda: [fanout.publish_role_changed(b, user_id) for b in board_ids])
