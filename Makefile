@@ -38,4 +38,6 @@ format: setup
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
 messages: setup
-	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests && $(BIN)/python manage.py compilemessages -l en --ignore=.venv
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests
+	$(BIN)/python manage.py makemessages -d djangojs -l en --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests
+	$(BIN)/python manage.py compilemessages -l en --ignore=.venv

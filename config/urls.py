@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="platforms:platform-list"), name="home"),
@@ -9,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("members.urls")),
     path("", include("platforms.urls")),
+    path("", include("tasks.urls")),
+    path("jsi18n/", JavaScriptCatalog.as_view(packages=["tasks"]), name="javascript-catalog"),
 ]
 
 

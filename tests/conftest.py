@@ -1,10 +1,20 @@
 import os
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from platforms.models import Role, Status, Visibility
 from tests.factories import PlatformFactory, UserFactory, member_of
+
+
+@pytest.fixture(autouse=True)
+def _japanese_by_default():
+    """Each test starts in the default language, whatever an earlier request left."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

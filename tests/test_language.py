@@ -6,11 +6,13 @@ import polib
 import pytest
 from django.urls import reverse
 
-PO = Path(__file__).resolve().parent.parent / "locale" / "en" / "LC_MESSAGES" / "django.po"
+LOCALE = Path(__file__).resolve().parent.parent / "locale" / "en" / "LC_MESSAGES"
+DOMAINS = ["django", "djangojs"]
 
 
-def test_every_message_has_an_english_translation():
-    catalogue = polib.pofile(str(PO))
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_every_message_has_an_english_translation(domain):
+    catalogue = polib.pofile(str(LOCALE / f"{domain}.po"))
 
     untranslated = [entry.msgid for entry in catalogue.untranslated_entries()]
     fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
@@ -18,10 +20,12 @@ def test_every_message_has_an_english_translation():
     assert (untranslated, fuzzy) == ([], [])
 
 
-def test_compiled_catalogue_matches_the_source():
-    source = {e.msgid: e.msgstr for e in polib.pofile(str(PO)) if not e.msgid_plural}
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_compiled_catalogue_matches_the_source(domain):
+    po = LOCALE / f"{domain}.po"
+    source = {e.msgid: e.msgstr for e in polib.pofile(str(po)) if not e.msgid_plural}
     compiled = {
-        e.msgid: e.msgstr for e in polib.mofile(str(PO.with_suffix(".mo"))) if not e.msgid_plural
+        e.msgid: e.msgstr for e in polib.mofile(str(po.with_suffix(".mo"))) if not e.msgid_plural
     }
 
     assert compiled == source

@@ -168,7 +168,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Front-end packages come from the npm registry (package-lock.json), served from
+# node_modules under vendor/.
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/sortablejs", BASE_DIR / "node_modules" / "sortablejs"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

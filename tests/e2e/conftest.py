@@ -39,7 +39,9 @@ def new_page(browser):
     contexts = []
 
     def open_page():
-        context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")
+        context = browser.new_context(
+            locale="ja-JP", timezone_id="Asia/Tokyo", viewport={"width": 1600, "height": 1000}
+        )
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()

@@ -5,7 +5,6 @@ import os
 import threading
 
 import pytest
-import redis
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.test import override_settings
@@ -14,23 +13,13 @@ from django.urls import reverse
 from platforms import services
 from platforms.models import JoinRequest, Membership, PlatformEvent, Role, Status
 from tests.factories import PlatformFactory, UserFactory, member_of
-
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-def _redis_answers() -> bool:
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        return False
-
+from tests.servers import REDIS_URL, redis_answers
 
 needs_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks need PostgreSQL (set DATABASE_URL)"
 )
 needs_redis = pytest.mark.skipif(
-    not os.environ.get("REDIS_URL") and not _redis_answers(),
-    reason="no Redis at REDIS_URL or 127.0.0.1:6379",
+    not redis_answers(), reason="no Redis at REDIS_URL or 127.0.0.1:6379"
 )
 
 

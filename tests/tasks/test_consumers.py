@@ -4,10 +4,8 @@ database. Every frame the client gets is asserted."""
 
 import asyncio
 import json
-import os
 
 import pytest
-import redis
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
@@ -19,24 +17,16 @@ from platforms.models import Membership, Role, Status
 from tasks import fanout, services
 from tasks.models import Board, Card
 from tests.factories import PlatformFactory, UserFactory, member_of
+from tests.servers import REDIS_URL, redis_answers
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
-
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-def _redis_answers():
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        return False
 
 
 @pytest.fixture(params=["memory", "redis"])
 def live_mode(request):
     """Runs each socket test with the in-process fan-out and with Redis pub/sub."""
     if request.param == "redis":
-        if not (os.environ.get("REDIS_URL") or _redis_answers()):
+        if not redis_answers():
             pytest.skip("no Redis at REDIS_URL or 127.0.0.1:6379")
         fanout._sync_client = None
         with override_settings(REDIS_URL=REDIS_URL):

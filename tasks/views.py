@@ -1,0 +1,407 @@
+"""Board pages. The live board page works without JavaScript through these forms;
+with it, board.js sends the same changes over the socket to the same services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from platforms import permissions as platform_policy
+from platforms.models import Membership
+
+from . import permissions as policy
+from . import selectors, services
+from .events import card_for, card_payload, card_queryset, event_for, event_message
+from .forms import (
+    BoardForm,
+    CardCreateForm,
+    CardEditForm,
+    CardMoveForm,
+    ChecklistItemForm,
+    ColumnForm,
+    CommentForm,
+)
+from .models import BoardEvent, Card
+
+
+def _platform_for_boards(user, platform_id):
+    """The platform, if the user is one of its members (boards are theirs only)."""
+    platform = platform_policy.access_platform(user, platform_id)
+    if not platform_policy.is_member(user, platform):
+        raise Http404
+    return platform
+
+
+def _act(request, call, back: str, success: str | None = None):
+    """Runs a service call from a button; a refusal comes back as a message."""
+    try:
+        call()
+    except (ValidationError, PermissionDenied) as refusal:
+        text = refusal.messages if isinstance(refusal, ValidationError) else [str(refusal)]
+        for message in text:
+            messages.error(request, message)
+    except services.CardConflict as conflict:
+        messages.error(request, str(conflict))
+    else:
+        if success:
+            messages.success(request, success)
+    return redirect(back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def board_list(request, platform_id):
+    platform = _platform_for_boards(request.user, platform_id)
+    can_create = policy.can_create_board(request.user, platform)
+    form = BoardForm(request.POST or None)
+    if request.method == "POST":
+        if not can_create:
+            raise PermissionDenied(_("ボードを作れるのはコーディネーターだけです。"))
+        if form.is_valid():
+            try:
+                board = services.board_create(
+                    actor=request.user, platform=platform, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("ボードを作りました。"))
+                return redirect(board)
+    return render(
+        request,
+        "tasks/board_list.html",
+        {
+            "platform": platform,
+            "boards": selectors.board_list_for_platform(platform=platform),
+            "form": form,
+            "can_create": can_create,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def board_detail(request, platform_id, board_id):
+    board = policy.access_board(request.user, platform_id, board_id)
+    role = selectors.role_for(request.user, board)
+    snapshot = selectors.board_snapshot(board=board, user_id=request.user.pk, role=role)
+    filters = {key: request.GET.get(key) or None for key in ("assignee", "label", "due", "text")}
+    try:
+        shown = selectors.filter_cards(snapshot["cards"], **filters)
+    except ValueError:
+        shown = snapshot["cards"]
+    columns = [
+        column
+        | {
+            "cards": [c for c in shown if c["column"] == column["id"]],
+            "count": sum(1 for c in snapshot["cards"] if c["column"] == column["id"]),
+        }
+        for column in snapshot["columns"]
+    ]
+    members = Membership.objects.filter(platform=board.platform).select_related("user")
+    return render(
+        request,
+        "tasks/board_detail.html",
+        {
+            "board": board,
+            "platform": board.platform,
+            "snapshot": snapshot,
+            "columns": columns,
+            "filters": filters,
+            "members": [m.user for m in members],
+            "labels": sorted({name for c in snapshot["cards"] for name in c.get("labels", [])}),
+            "role": role,
+            "can_write": policy.can_write_cards(request.user, board),
+            "can_manage": policy.can_manage_board(request.user, board),
+            "goals": board.platform.goals.all(),
+            "socket_path": f"/ws/platforms/{board.platform_id}/boards/{board.pk}/",
+        },
+    )
+
+
+def _card_or_404(board, card_id) -> Card:
+    try:
+        return card_queryset().get(pk=int(card_id), board=board)
+    except (Card.DoesNotExist, ValueError, OverflowError):
+        raise Http404 from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def card_detail(request, platform_id, board_id, card_id):
+    """The card's page: content, checklist, comments, history; the edit form posts
+    here with the version it was based on."""
+    board = policy.access_board(request.user, platform_id, board_id)
+    card = _card_or_404(board, card_id)
+    role = selectors.role_for(request.user, board)
+    data = card_for(card_payload(card), request.user.pk, role)
+    visible = not data.get("redacted")
+    can_edit = visible and policy.can_write_cards(request.user, board)
+    members = [
+        m.user for m in Membership.objects.filter(platform=board.platform).select_related("user")
+    ]
+    initial = {
+        "version": card.version,
+        "title": card.title,
+        "description": card.description,
+        "due": card.due_date,
+        "labels": "、".join(data.get("labels", [])),
+        "assignees": [str(a["id"]) for a in data.get("assignees", [])],
+        "confidential": card.confidential,
+        "helpers_needed": card.helpers_needed,
+        "helper_skills": card.helper_skills,
+    }
+    form = CardEditForm(request.POST or None, initial=initial, members=members)
+    conflict = None
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied(
+                _("このカードは編集できません。")
+                if visible
+                else _("このカードはコーディネーターと担当者だけが扱えます。")
+            )
+        status = 400
+        if form.is_valid():
+            try:
+                services.card_update(
+                    actor=request.user,
+                    board=board,
+                    card_id=card.pk,
+                    version=form.cleaned_data["version"],
+                    fields=form.service_fields(),
+                )
+            except services.CardConflict as error:
+                conflict = error.current
+                status = 409
+                form.add_error(None, str(error))
+            except ValidationError as error:
+                for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("カードを保存しました。"))
+                return redirect(request.path)
+    history = (
+        BoardEvent.objects.filter(card=card).select_related("actor").order_by("-seq")[:50]
+        if visible
+        else []
+    )
+    return render(
+        request,
+        "tasks/card_detail.html",
+        {
+            "board": board,
+            "platform": board.platform,
+            "card": data,
+            "visible": visible,
+            "can_edit": can_edit,
+            "form": form,
+            "conflict": conflict,
+            "comments": card.comments.select_related("author") if visible else [],
+            "history": [event_for(event_message(e), request.user.pk, role) for e in history],
+            "columns": selectors.column_list_for_board(board=board),
+            "comment_form": CommentForm(),
+            "checklist_form": ChecklistItemForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def card_create(request, platform_id, board_id):
+    board = policy.access_board(request.user, platform_id, board_id)
+    form = CardCreateForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect(board)
+    return _act(
+        request,
+        lambda: services.card_create(
+            actor=request.user,
+            board=board,
+            column_id=form.cleaned_data["column"],
+            title=form.cleaned_data["title"],
+            confidential=form.cleaned_data["confidential"],
+        ),
+        board.get_absolute_url(),
+        _("カードを追加しました。"),
+    )
+
+
+@login_required
+@require_POST
+def card_move(request, platform_id, board_id, card_id):
+    """The "move to…" control: a column and top or bottom."""
+    board = policy.access_board(request.user, platform_id, board_id)
+    card = _card_or_404(board, card_id)
+    form = CardMoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("移動先を選んでください。"))
+        return redirect(board)
+
+    def move():
+        after = None
+        if form.cleaned_data["place"] == "bottom":
+            last = (
+                Card.objects.filter(
+                    column_id=form.cleaned_data["column"], board=board, archived=False
+                )
+                .exclude(pk=card.pk)
+                .order_by("-position", "-pk")
+                .first()
+            )
+            after = last.pk if last else None
+        result = services.card_move(
+            actor=request.user,
+            board=board,
+            card_id=card.pk,
+            column_id=form.cleaned_data["column"],
+            after_id=after,
+        )
+        if result["wip_exceeded"]:
+            messages.warning(request, _("移動先の列がWIP制限を超えました。"))
+
+    return _act(request, move, board.get_absolute_url(), _("カードを移動しました。"))
+
+
+@login_required
+@require_POST
+def card_action(request, platform_id, board_id, card_id, action):
+    """Archive, restore, claim or release a helper slot, add a comment or a checklist
+    item, tick or remove one."""
+    board = policy.access_board(request.user, platform_id, board_id)
+    card = _card_or_404(board, card_id)
+    back = reverse("tasks:card-detail", args=[board.platform_id, board.pk, card.pk])
+    user = request.user
+    if action == "comment":
+        form = CommentForm(request.POST)
+        if not form.is_valid():
+            for message in form.errors.get("body", []):
+                messages.error(request, message)
+            return redirect(back)
+        call = lambda: services.comment_add(  # noqa: E731
+            actor=user, board=board, card_id=card.pk, body=form.cleaned_data["body"]
+        )
+    elif action == "checklist":
+        form = ChecklistItemForm(request.POST)
+        if not form.is_valid():
+            for message in form.errors.get("text", []):
+                messages.error(request, message)
+            return redirect(back)
+        call = lambda: services.checklist_add(  # noqa: E731
+            actor=user, board=board, card_id=card.pk, text=form.cleaned_data["text"]
+        )
+    elif action in ("check", "uncheck", "remove-item"):
+        item = request.POST.get("item")
+        call = lambda: services.checklist_set(  # noqa: E731
+            actor=user,
+            board=board,
+            card_id=card.pk,
+            item_id=item,
+            done=action == "check",
+            remove=action == "remove-item",
+        )
+    elif action in ("archive", "restore"):
+        call = lambda: services.card_archive(  # noqa: E731
+            actor=user, board=board, card_id=card.pk, archived=action == "archive"
+        )
+    elif action in ("claim", "release"):
+        call = lambda: services.helper_claim(  # noqa: E731
+            actor=user, board=board, card_id=card.pk, claim=action == "claim"
+        )
+    else:
+        raise Http404
+    return _act(request, call, back)
+
+
+@login_required
+@require_POST
+def column_save(request, platform_id, board_id, column_id=None):
+    """Adds a column, or renames one and sets its WIP limit and goal."""
+    board = policy.access_board(request.user, platform_id, board_id)
+    if not policy.can_manage_board(request.user, board):
+        raise PermissionDenied(_("列を変えられるのはコーディネーターだけです。"))
+    form = ColumnForm(request.POST, goals=board.platform.goals.all())
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect(board)
+    data = form.cleaned_data
+    if column_id is None:
+        call = lambda: services.column_add(  # noqa: E731
+            actor=request.user, board=board, name=data["name"], wip_limit=data["wip_limit"]
+        )
+    else:
+        call = lambda: services.column_update(  # noqa: E731
+            actor=request.user,
+            board=board,
+            column_id=column_id,
+            name=data["name"],
+            wip_limit=data["wip_limit"],
+            goal_id=data["goal"],
+        )
+    return _act(request, call, board.get_absolute_url(), _("列を保存しました。"))
+
+
+@login_required
+@require_POST
+def column_archive(request, platform_id, board_id, column_id):
+    board = policy.access_board(request.user, platform_id, board_id)
+    if not policy.can_manage_board(request.user, board):
+        raise PermissionDenied(_("列を変えられるのはコーディネーターだけです。"))
+    return _act(
+        request,
+        lambda: services.column_archive(actor=request.user, board=board, column_id=column_id),
+        board.get_absolute_url(),
+        _("列をアーカイブしました。"),
+    )
+
+
+@login_required
+@require_GET
+def board_activity(request, platform_id, board_id):
+    board = policy.access_board(request.user, platform_id, board_id)
+    role = selectors.role_for(request.user, board)
+    page = Paginator(selectors.activity_for_board(board=board), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "tasks/activity.html",
+        {
+            "platform": board.platform,
+            "board": board,
+            "page": page,
+            "items": selectors.activity_messages(page, user_id=request.user.pk, role=role),
+        },
+    )
+
+
+@login_required
+@require_GET
+def platform_activity(request, platform_id):
+    platform = _platform_for_boards(request.user, platform_id)
+    role = platform_policy.role_of(request.user, platform)
+    page = Paginator(selectors.activity_for_platform(platform=platform), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "tasks/activity.html",
+        {
+            "platform": platform,
+            "page": page,
+            "items": selectors.activity_messages(page, user_id=request.user.pk, role=role),
+            "boards": {b.pk: b for b in selectors.board_list_for_platform(platform=platform)},
+        },
+    )

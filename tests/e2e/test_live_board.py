@@ -1,0 +1,138 @@
+"""Two members on one live board in two browsers: drag and drop, going offline and
+catching up, a keyboard move, and an observer's read-only board."""
+
+import os
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect
+
+from platforms.models import Role, Status
+from tasks import services
+from tasks.models import Card
+from tests.factories import PlatformFactory, UserFactory, member_of
+from tests.servers import asgi_server, session_cookie
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def server():
+    with asgi_server(redis_url=os.environ.get("REDIS_URL", "")) as base:
+        yield base
+
+
+@pytest.fixture
+def team():
+    platform = PlatformFactory(status=Status.ACTIVE, name="職場体験プラットフォーム")
+    people = {
+        "coordinator": UserFactory(display_name="佐藤"),
+        "member": UserFactory(display_name="鈴木"),
+        "observer": UserFactory(display_name="伊藤"),
+    }
+    member_of(platform, people["coordinator"], Role.COORDINATOR)
+    member_of(platform, people["member"], Role.MEMBER)
+    member_of(platform, people["observer"], Role.OBSERVER)
+    board = services.board_create(
+        actor=people["coordinator"],
+        platform=platform,
+        name="就労支援",
+        template="intermediate_employment",
+    )
+    columns = list(board.columns.order_by("position"))
+    for title in ("Aさん面談", "Bさん面談", "Cさん面談"):
+        services.card_create(
+            actor=people["coordinator"], board=board, column_id=columns[0].pk, title=title
+        )
+    return board, columns, people
+
+
+def open_board(new_page, base, board, user):
+    page = new_page()
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session_cookie(user), "url": base}]
+    )
+    page.goto(base + board.get_absolute_url())
+    expect(page.get_by_test_id("board-status")).to_have_text("最新の状態です。")
+    return page
+
+
+def titles(page, column):
+    return page.locator(f'ol.cards[data-column="{column.pk}"] li.card .card-title')
+
+
+def test_drag_in_one_browser_appears_in_the_other_in_the_same_place(
+    server, team, new_page, screenshot
+):
+    board, columns, people = team
+    coordinator = open_board(new_page, server, board, people["coordinator"])
+    member = open_board(new_page, server, board, people["member"])
+    expect(member.get_by_test_id("presence")).to_contain_text("佐藤")
+
+    handle = coordinator.locator("li.card", has_text="Cさん面談").locator(".drag-handle")
+    handle.hover()
+    target = coordinator.locator(f'ol.cards[data-column="{columns[1].pk}"]').bounding_box()
+    coordinator.mouse.down()
+    coordinator.mouse.move(target["x"] + target["width"] / 2, target["y"] + 10, steps=20)
+    coordinator.mouse.up()
+
+    expect(titles(member, columns[1])).to_have_text(["Cさん面談"])
+    expect(titles(member, columns[0])).to_have_text(["Aさん面談", "Bさん面談"])
+    expect(titles(coordinator, columns[1])).to_have_text(["Cさん面談"])
+    screenshot(member, "after-drag")
+    assert Card.objects.get(title="Cさん面談").column_id == columns[1].pk
+
+
+def test_offline_browser_catches_up_when_back(server, team, new_page, screenshot):
+    board, columns, people = team
+    coordinator = open_board(new_page, server, board, people["coordinator"])
+    member = open_board(new_page, server, board, people["member"])
+
+    member.context.set_offline(True)
+    member.evaluate("window.dispatchEvent(new Event('offline'))")
+    expect(member.get_by_test_id("board-status")).to_contain_text("オフライン")
+    screenshot(member, "offline")
+    for title, column in (("Aさん面談", columns[2]), ("Bさん面談", columns[3])):
+        card = coordinator.locator("li.card", has_text=title)
+        card.locator("select[name=column]").select_option(str(column.pk))
+        card.locator("button", has_text="移動").first.click()
+        expect(titles(coordinator, column)).to_have_text([title])
+    member.wait_for_timeout(1000)
+    expect(titles(member, columns[0])).to_have_text(["Aさん面談", "Bさん面談", "Cさん面談"])
+    member.context.set_offline(False)
+
+    expect(member.get_by_test_id("board-status")).to_have_text("最新の状態です。", timeout=30_000)
+    expect(titles(member, columns[2])).to_have_text(["Aさん面談"])
+    expect(titles(member, columns[3])).to_have_text(["Bさん面談"])
+    expect(titles(member, columns[0])).to_have_text(["Cさん面談"])
+    screenshot(member, "back-online")
+
+
+def test_keyboard_move(server, team, new_page):
+    board, columns, people = team
+    member = open_board(new_page, server, board, people["member"])
+
+    card = member.locator("li.card", has_text="Aさん面談")
+    card.locator("button.step[data-step=down]").focus()
+    member.keyboard.press("Enter")
+    expect(titles(member, columns[0])).to_have_text(["Bさん面談", "Aさん面談", "Cさん面談"])
+    select = member.locator("li.card", has_text="Cさん面談").locator("select[name=column]")
+    select.focus()
+    select.select_option(str(columns[4].pk))
+    member.keyboard.press("Tab")
+    member.keyboard.press("Tab")
+    member.keyboard.press("Enter")
+
+    expect(titles(member, columns[4])).to_have_text(["Cさん面談"])
+    expect(member.locator("#announcer")).to_have_text("カードを移動しました。")
+
+
+def test_observer_sees_no_edit_control(server, team, new_page, screenshot):
+    board, columns, people = team
+    observer = open_board(new_page, server, board, people["observer"])
+
+    expect(observer.get_by_test_id("read-only")).to_be_visible()
+    expect(observer.locator("#board form")).to_have_count(0)
+    expect(observer.locator("#board button")).to_have_count(0)
+    expect(observer.get_by_test_id("card")).to_have_count(3)
+    screenshot(observer, "observer")

@@ -1,0 +1,313 @@
+"""Board pages: who may open them, the no-JavaScript forms, conflicts, confidential
+cards, activity feeds and query counts."""
+
+import pytest
+from django.urls import reverse
+
+from tasks import services
+from tasks.models import Board, Card
+
+pytestmark = pytest.mark.django_db
+
+
+def board_url(board):
+    return reverse("tasks:board-detail", args=[board.platform_id, board.pk])
+
+
+def card_url(card):
+    return reverse("tasks:card-detail", args=[card.board.platform_id, card.board_id, card.pk])
+
+
+def make(crew, board, column, title, actor="member", **kwargs):
+    return services.card_create(
+        actor=crew[actor], board=board, column_id=column.pk, title=title, **kwargs
+    )
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("anonymous", 302),
+        ("outsider", 404),
+        ("observer", 200),
+        ("member", 200),
+        ("coordinator", 200),
+    ],
+)
+def test_board_pages_are_for_members(client, crew, board, columns, who, status):
+    card = make(crew, board, columns[0], "面談")
+    if who != "anonymous":
+        client.force_login(crew[who])
+
+    answers = {
+        client.get(url).status_code
+        for url in (
+            reverse("tasks:board-list", args=[board.platform_id]),
+            board_url(board),
+            card_url(card),
+            reverse("tasks:board-activity", args=[board.platform_id, board.pk]),
+            reverse("tasks:platform-activity", args=[board.platform_id]),
+        )
+    }
+
+    assert answers == {status}
+
+
+def test_outsider_cannot_post_anything(client, crew, board, columns):
+    card = make(crew, board, columns[0], "面談")
+    client.force_login(crew["outsider"])
+
+    answers = [
+        client.post(
+            reverse("tasks:card-create", args=[board.platform_id, board.pk]),
+            {"column": columns[0].pk, "title": "x"},
+        ).status_code,
+        client.post(
+            reverse("tasks:card-move", args=[board.platform_id, board.pk, card.pk]),
+            {"column": columns[1].pk, "place": "top"},
+        ).status_code,
+        client.post(card_url(card), {"version": 1, "title": "x", "helpers_needed": 0}).status_code,
+        client.post(
+            reverse("tasks:card-action", args=[board.platform_id, board.pk, card.pk, "comment"]),
+            {"body": "x"},
+        ).status_code,
+        client.post(
+            reverse("tasks:column-add", args=[board.platform_id, board.pk]), {"name": "x"}
+        ).status_code,
+    ]
+
+    assert answers == [404] * 5
+    card.refresh_from_db()
+    assert (card.title, card.column) == ("面談", columns[0])
+    assert Board.objects.get(pk=board.pk).seq == 1
+
+
+def test_board_page_shows_columns_cards_and_controls(client, crew, board, columns):
+    make(crew, board, columns[0], "面談の予定")
+    client.force_login(crew["member"])
+
+    page = client.get(board_url(board)).content.decode()
+
+    for name in (
+        "相談・アセスメント",
+        "職場開拓",
+        "体験・訓練",
+        "就労中",
+        "定着支援",
+        "面談の予定",
+    ):
+        assert name in page
+    assert 'data-can-write="1"' in page
+    assert "vendor/sortablejs/Sortable.min.js" in page
+    assert 'id="board-snapshot"' in page
+
+
+def test_observer_page_has_no_edit_control(client, crew, board, columns):
+    card = make(crew, board, columns[0], "面談の予定")
+    client.force_login(crew["observer"])
+
+    board_page = client.get(board_url(board)).content.decode()
+    card_page = client.get(card_url(card)).content.decode()
+
+    assert 'data-can-write="0"' in board_page
+    assert "このボードは読むことだけができます。" in board_page
+    for page in (board_page, card_page):
+        assert 'method="post"' not in page.split('<main id="main">')[1]
+
+
+def test_no_js_create_move_and_comment(client, crew, board, columns):
+    client.force_login(crew["member"])
+
+    client.post(
+        reverse("tasks:card-create", args=[board.platform_id, board.pk]),
+        {"column": columns[0].pk, "title": "職場見学"},
+    )
+    card = Card.objects.get()
+    client.post(
+        reverse("tasks:card-move", args=[board.platform_id, board.pk, card.pk]),
+        {"column": columns[1].pk, "place": "bottom"},
+    )
+    client.post(
+        reverse("tasks:card-action", args=[board.platform_id, board.pk, card.pk, "comment"]),
+        {"body": "@田中 さん確認を"},
+    )
+    page = client.get(card_url(card)).content.decode()
+
+    card.refresh_from_db()
+    assert card.column == columns[1]
+    assert "@田中 さん確認を" in page
+    assert list(card.comments.get().mentions.all()) == [crew["other"]]
+
+
+def test_card_edit_conflict_shows_their_version_and_keeps_mine(client, crew, board, columns):
+    card = make(crew, board, columns[0], "元の題")
+    services.card_update(
+        actor=crew["other"], board=board, card_id=card.pk, version=1, fields={"title": "田中の題"}
+    )
+    client.force_login(crew["member"])
+
+    response = client.post(
+        card_url(card),
+        {
+            "version": "1",
+            "title": "鈴木の題",
+            "description": "",
+            "helpers_needed": "0",
+            "labels": "",
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "田中の題" in page
+    assert 'value="鈴木の題"' in page
+    card.refresh_from_db()
+    assert card.title == "田中の題"
+
+
+def test_card_edit_saves_and_makes_links_clickable(client, crew, board, columns):
+    card = make(crew, board, columns[0], "元の題")
+    client.force_login(crew["member"])
+
+    response = client.post(
+        card_url(card),
+        {
+            "version": "1",
+            "title": "新しい題",
+            "description": "資料 https://example.jp/a <b>太字</b>?",
+            "helpers_needed": "2",
+            "labels": "急ぎ、面談",
+            "assignees": [str(crew["member"].pk)],
+        },
+    )
+
+    assert response.status_code == 400  # markup refused
+    response = client.post(
+        card_url(card),
+        {
+            "version": "1",
+            "title": "新しい題",
+            "description": "資料 https://example.jp/a",
+            "helpers_needed": "2",
+            "labels": "急ぎ、面談",
+            "assignees": [str(crew["member"].pk)],
+        },
+    )
+    page = client.get(card_url(card)).content.decode()
+
+    assert response.status_code == 302
+    assert '<a href="https://example.jp/a" rel="nofollow">https://example.jp/a</a>' in page
+    card.refresh_from_db()
+    assert (
+        card.title,
+        card.helpers_needed,
+        sorted(card.labels.values_list("name", flat=True)),
+    ) == (
+        "新しい題",
+        2,
+        ["急ぎ", "面談"],
+    )
+
+
+def test_tampered_assignee_is_refused(client, crew, board, columns):
+    card = make(crew, board, columns[0], "題")
+    client.force_login(crew["member"])
+
+    response = client.post(
+        card_url(card),
+        {
+            "version": "1",
+            "title": "題",
+            "helpers_needed": "0",
+            "assignees": [str(crew["outsider"].pk)],
+        },
+    )
+
+    assert response.status_code == 400
+    assert list(card.assignees.all()) == []
+
+
+def test_confidential_card_page_and_feed_show_nothing_to_others(client, crew, board, columns):
+    secret = make(crew, board, columns[0], "Aさんの生活状況", confidential=True)
+    services.comment_add(actor=crew["member"], board=board, card_id=secret.pk, body="家賃の滞納")
+    client.force_login(crew["other"])
+
+    pages = [
+        client.get(url).content.decode()
+        for url in (
+            board_url(board),
+            card_url(secret),
+            reverse("tasks:board-activity", args=[board.platform_id, board.pk]),
+            reverse("tasks:platform-activity", args=[board.platform_id]),
+        )
+    ]
+    edit = client.post(card_url(secret), {"version": "1", "title": "x", "helpers_needed": "0"})
+
+    for page in pages:
+        assert "Aさん" not in page
+        assert "家賃" not in page
+    assert "非公開のカード" in pages[0]
+    assert edit.status_code == 403
+    client.force_login(crew["coordinator"])
+    assert "家賃の滞納" in client.get(card_url(secret)).content.decode()
+
+
+def test_board_create_by_coordinator_only(client, crew):
+    url = reverse("tasks:board-list", args=[crew["platform"].pk])
+    client.force_login(crew["member"])
+    refused = client.post(url, {"name": "ボード", "template": "blank"})
+    client.force_login(crew["coordinator"])
+    bad = client.post(url, {"name": "ボード", "template": "kanban-pro"})
+    made = client.post(url, {"name": "特産品づくり", "template": "community_business"})
+
+    assert (refused.status_code, bad.status_code, made.status_code) == (403, 400, 302)
+    assert list(Board.objects.values_list("name", flat=True)) == ["特産品づくり"]
+
+
+def test_column_settings_by_coordinator(client, crew, board, columns):
+    from tests.factories import goal_of
+
+    goal = goal_of(crew["platform"])
+    url = reverse("tasks:column-update", args=[board.platform_id, board.pk, columns[3].pk])
+    client.force_login(crew["member"])
+    assert client.post(url, {"name": "x"}).status_code == 403
+    client.force_login(crew["coordinator"])
+
+    bad = client.post(url, {"name": "就労中", "wip_limit": "0"}, follow=True)
+    client.post(url, {"name": "就労中", "wip_limit": "3", "goal": str(goal.pk)})
+
+    columns[3].refresh_from_db()
+    assert "この値は 1 以上でなければなりません。" in bad.content.decode()
+    assert (columns[3].wip_limit, columns[3].goal) == (3, goal)
+
+
+@pytest.mark.parametrize("size", [10, 500])
+def test_board_page_query_count_is_fixed(
+    client, crew, board, columns, django_assert_num_queries, size
+):
+    for n in range(size):
+        card = Card.objects.create(
+            board=board, column=columns[n % 5], position=f"a{n:04d}", title=f"カード{n}"
+        )
+        card.assignees.add(crew["member"])
+    client.force_login(crew["member"])
+
+    with django_assert_num_queries(12):
+        response = client.get(board_url(board))
+
+    assert len(response.context["snapshot"]["cards"]) == size
+
+
+@pytest.mark.parametrize("size", [10, 500])
+def test_snapshot_query_count_is_fixed(crew, board, columns, django_assert_num_queries, size):
+    from tasks.selectors import board_snapshot
+
+    for n in range(size):
+        Card.objects.create(
+            board=board, column=columns[n % 5], position=f"a{n:04d}", title=f"カード{n}"
+        )
+
+    with django_assert_num_queries(7):
+        snapshot = board_snapshot(board=board, user_id=crew["member"].pk, role="member")
+
+    assert len(snapshot["cards"]) == size
