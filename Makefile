@@ -41,3 +41,6 @@ messages: setup
 	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests
 	$(BIN)/python manage.py makemessages -d djangojs -l en --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests
 	$(BIN)/python manage.py compilemessages -l en --ignore=.venv
+
+bench: setup
+	$(BIN)/python bench/board_fanout.py

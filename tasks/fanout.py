@@ -32,6 +32,9 @@ logger = logging.getLogger(__name__)
 CHANNEL_PREFIX = "hub.board."
 PRESENCE_PREFIX = "hub.presence."
 PRESENCE_TTL_SECONDS = 24 * 3600
+# Presence changes are gathered for this long before one update goes out, so thirty
+# people opening a board together cause one broadcast, not thirty.
+PRESENCE_DELAY_SECONDS = 0.2
 
 
 def channel_for(board_id: int) -> str:
@@ -102,6 +105,7 @@ class BoardHub:
         self._redis = None
         self._pubsub = None
         self._reader = None
+        self._presence_due: set[int] = set()
 
     # membership of the registry
 
@@ -114,7 +118,7 @@ class BoardHub:
             await self._presence_change(board_id, listener, +1)
         else:
             self.presence[board_id][listener] = (listener.user_id, listener.user_name)
-            self._dispatch(board_id, _encode(self._local_presence(board_id)))
+            self._presence_soon(board_id)
 
     async def leave(self, board_id: int, listener) -> None:
         listeners = self.listeners.get(board_id)
@@ -132,7 +136,7 @@ class BoardHub:
                 self.listeners.pop(board_id, None)
                 self.presence.pop(board_id, None)
             else:
-                self._dispatch(board_id, _encode(self._local_presence(board_id)))
+                self._presence_soon(board_id)
 
     # delivery
 
@@ -172,20 +176,24 @@ class BoardHub:
 
     # presence
 
-    def _local_presence(self, board_id: int) -> dict:
-        users = {user_id: name for user_id, name in self.presence[board_id].values()}
-        return {"kind": "presence", "users": _presence_list(users)}
+    def _presence_soon(self, board_id: int) -> None:
+        if board_id not in self._presence_due:
+            self._presence_due.add(board_id)
+            self.loop.call_later(
+                PRESENCE_DELAY_SECONDS, lambda: self.loop.create_task(self._presence_send(board_id))
+            )
 
-    async def _presence_change(self, board_id: int, listener, delta: int) -> None:
-        key = f"{PRESENCE_PREFIX}{board_id}"
-        field = f"{listener.user_id}:{listener.user_name}"
+    async def _presence_send(self, board_id: int) -> None:
+        self._presence_due.discard(board_id)
+        if not settings.REDIS_URL:
+            if board_id in self.presence:
+                users = {user_id: name for user_id, name in self.presence[board_id].values()}
+                envelope = {"kind": "presence", "users": _presence_list(users)}
+                self._dispatch(board_id, _encode(envelope))
+            return
         try:
             client = await self._client()
-            count = await client.hincrby(key, field, delta)
-            if count <= 0:
-                await client.hdel(key, field)
-            await client.expire(key, PRESENCE_TTL_SECONDS)
-            fields = await client.hgetall(key)
+            fields = await client.hgetall(f"{PRESENCE_PREFIX}{board_id}")
             users = {}
             for raw_field, raw_count in fields.items():
                 if int(raw_count) > 0:
@@ -196,6 +204,21 @@ class BoardHub:
             )
         except redis.RedisError:
             logger.warning("board %s: presence update failed", board_id)
+
+    async def _presence_change(self, board_id: int, listener, delta: int) -> None:
+        """Counts the person's sockets on the board in Redis (shared by every process)."""
+        key = f"{PRESENCE_PREFIX}{board_id}"
+        field = f"{listener.user_id}:{listener.user_name}"
+        try:
+            client = await self._client()
+            count = await client.hincrby(key, field, delta)
+            if count <= 0:
+                await client.hdel(key, field)
+            await client.expire(key, PRESENCE_TTL_SECONDS)
+        except redis.RedisError:
+            logger.warning("board %s: presence update failed", board_id)
+            return
+        self._presence_soon(board_id)
 
     # Redis subscription
 

@@ -102,8 +102,8 @@ def _column_in(board: Board, column_id) -> Column:
         raise ValidationError(_("この列は見つかりません。")) from None
 
 
-def _require_card_access(actor, card: Card) -> None:
-    if not policy.can_see_card_content(actor, card):
+def _require_card_access(actor, card: Card, board: Board) -> None:
+    if not policy.can_see_card_content(actor, card, board):
         raise PermissionDenied(_("このカードはコーディネーターと担当者だけが扱えます。"))
 
 
@@ -321,7 +321,7 @@ def card_move(*, actor, board: Board, card_id, column_id, after_id=None) -> dict
     board = _locked_board(board)
     _require_write(actor, board)
     card = _card_in(board, card_id)
-    _require_card_access(actor, card)
+    _require_card_access(actor, card, board)
     if card.archived:
         raise ValidationError(_("アーカイブしたカードは動かせません。先に元に戻してください。"))
     source_goal = card.column.goal_id
@@ -358,7 +358,7 @@ def card_update(*, actor, board: Board, card_id, version: int, fields: dict) -> 
     board = _locked_board(board)
     _require_write(actor, board)
     card = _card_in(board, card_id)
-    _require_card_access(actor, card)
+    _require_card_access(actor, card, board)
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(_("変更できない項目が含まれています。"))
@@ -422,7 +422,7 @@ def card_archive(*, actor, board: Board, card_id, archived: bool = True) -> dict
     board = _locked_board(board)
     _require_write(actor, board)
     card = _card_in(board, card_id)
-    _require_card_access(actor, card)
+    _require_card_access(actor, card, board)
     if card.archived == archived:
         raise ValidationError(
             _("このカードはすでにアーカイブされています。")
@@ -447,7 +447,7 @@ def checklist_add(*, actor, board: Board, card_id, text: str) -> dict:
     board = _locked_board(board)
     _require_write(actor, board)
     card = _card_in(board, card_id)
-    _require_card_access(actor, card)
+    _require_card_access(actor, card, board)
     text = _clean_text(text, field="text", max_length=200, required=True)
     if card.checklist.count() >= 50:
         raise ValidationError(_("チェックリストは50項目までです。"))
@@ -462,7 +462,7 @@ def checklist_set(
     board = _locked_board(board)
     _require_write(actor, board)
     card = _card_in(board, card_id)
-    _require_card_access(actor, card)
+    _require_card_access(actor, card, board)
     try:
         item = card.checklist.get(pk=int(item_id))
     except (ChecklistItem.DoesNotExist, ValueError, TypeError, OverflowError):
@@ -492,7 +492,7 @@ def comment_add(*, actor, board: Board, card_id, body: str) -> Comment:
     board = _locked_board(board)
     _require_write(actor, board)
     card = _card_in(board, card_id)
-    _require_card_access(actor, card)
+    _require_card_access(actor, card, board)
     body = _clean_text(body, field="body", max_length=2000, required=True)
     comment = Comment.objects.create(card=card, author=actor, body=body)
     if "@" in body:
@@ -519,7 +519,7 @@ def helper_claim(*, actor, board: Board, card_id, claim: bool = True) -> dict:
     board = _locked_board(board)
     _require_write(actor, board)
     card = _card_in(board, card_id)
-    _require_card_access(actor, card)
+    _require_card_access(actor, card, board)
     mine = card.claims.filter(user=actor)
     if claim:
         if mine.exists():

@@ -1,0 +1,218 @@
+"""Benchmark (not a test): how fast a card move reaches every open board socket.
+
+For each N it runs the real stack (uvicorn serving config.asgi, the Redis fan-out,
+the database), connects N receiving sockets and one mover from a Node `ws` client,
+makes the moves through the socket route a browser uses, and measures from just
+before each move to the moment the last receiver has the event. In the same run it
+measures a minimal `websockets` broadcast server with the same client as the
+baseline.
+
+    .venv/bin/python bench/board_fanout.py                 # N = 100, 500, 1000
+    .venv/bin/python bench/board_fanout.py --clients 500 --json
+
+Needs Redis (REDIS_URL, default redis://127.0.0.1:6379/0) and Node with the npm dev
+packages (npm ci). Uses DATABASE_URL when set, else a SQLite file under var/.
+"""
+
+import argparse
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+MOVES = 50
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for_port(port: int, process, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not start") from None
+            time.sleep(0.1)
+
+
+@contextmanager
+def _process(argv, env, port):
+    process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)  # noqa: S603
+    try:
+        _wait_for_port(port, process)
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _environment() -> dict:
+    env = dict(os.environ)
+    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+    env.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
+    env["DJANGO_DEBUG"] = "false"
+    return env
+
+
+def _prepare(env):
+    """Migrates the bench database and makes a board with one card to move."""
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client
+
+    from platforms.models import Role, Status
+    from platforms.services import platform_launch, platform_transition
+    from tasks import services
+
+    call_command("migrate", verbosity=0)
+    from members.models import User
+
+    user, _ = User.objects.get_or_create(
+        email="bench@example.jp", defaults={"display_name": "bench"}
+    )
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    platform_obj = platform_launch(
+        actor=user,
+        data={
+            "name": "bench",
+            "purpose": "bench",
+            "why": "bench",
+            "who": "bench",
+            "where": "bench",
+            "area": "bench",
+            "deadline": timezone.localdate() + timedelta(days=30),
+            "what": "bench",
+            "how": "bench",
+            "visibility": "private",
+        },
+    )
+    platform_transition(actor=user, platform=platform_obj, to_status=Status.RECRUITING)
+    assert platform_obj.memberships.get().role == Role.COORDINATOR
+    board = services.board_create(actor=user, platform=platform_obj, name="bench", template="blank")
+    columns = list(board.columns.order_by("position").values_list("pk", flat=True))
+    card = services.card_create(
+        actor=user, board=board, column_id=columns[0], title="移動するカード", description="x" * 200
+    )
+    client = Client()
+    client.force_login(user)
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    board.refresh_from_db()
+    return board, columns, card, cookie
+
+
+def _run_client(config: dict) -> dict:
+    out = subprocess.run(  # noqa: S603
+        ["node", str(ROOT / "bench" / "fanout_client.js"), json.dumps(config)],  # noqa: S607
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def measure(n: int, env: dict) -> dict:
+    board, columns, card, cookie = _prepare(env)
+    port = _free_port()
+    server = [
+        sys.executable, "-m", "uvicorn", "config.asgi:application",
+        "--host", "127.0.0.1", "--port", str(port), "--ws-max-size", "65536",
+        "--lifespan", "off", "--log-level", "warning", "--no-access-log",
+        *(["--ws", os.environ["BENCH_WS"]] if os.environ.get("BENCH_WS") else []),
+    ]  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    with _process(server, env, port):
+        ours = _run_client(
+            {
+                "mode": "hub",
+                "url": f"ws://127.0.0.1:{port}/ws/platforms/{board.platform_id}/boards/{board.pk}/",
+                "origin": base,
+                "cookie": cookie,
+                "clients": n,
+                "moves": MOVES,
+                "card": card.pk,
+                "columns": [columns[1], columns[0]],
+                "start_seq": board.seq,
+                "timeout_ms": 5000,
+                "pause_ms": 50,
+            }
+        )
+    port = _free_port()
+    with _process(
+        [sys.executable, str(ROOT / "bench" / "baseline_server.py"), str(port)], env, port
+    ):
+        baseline = _run_client(
+            {
+                "mode": "baseline",
+                "url": f"ws://127.0.0.1:{port}/",
+                "origin": f"http://127.0.0.1:{port}",
+                "clients": n,
+                "moves": MOVES,
+                "start_seq": 0,
+                "timeout_ms": 5000,
+                "pause_ms": 50,
+            }
+        )
+    print(f"  N={n}: ours {ours}, baseline {baseline}", file=sys.stderr)
+    return {
+        "clients": n,
+        "p50_ms": round(ours["p50_ms"], 2),
+        "p99_ms": round(ours["p99_ms"], 2),
+        "spread_p50_ms": round(ours["spread_p50_ms"], 2),
+        "moves_per_s": round(ours["moves_per_s"], 1),
+        "baseline_p50_ms": round(baseline["p50_ms"], 2),
+        "baseline_p99_ms": round(baseline["p99_ms"], 2),
+        "ratio_spread": round(ours["spread_p50_ms"] / baseline["p50_ms"], 2),
+        "lost": ours["lost"],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, action="append", help="N (repeatable)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    env = _environment()
+    results = [measure(n, env) for n in (args.clients or [100, 500, 1000])]
+    if args.json:
+        print(json.dumps({"results": results}))
+        return
+    print(f"board fan-out, {MOVES} moves per size — {platform.node()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}")  # fmt: skip
+    header = ["clients", "p50_ms", "p99_ms", "spread_p50_ms", "moves_per_s",
+              "baseline_p50_ms", "baseline_p99_ms", "ratio_spread", "lost"]  # fmt: skip
+    print(" | ".join(f"{h:>15}" for h in header))
+    for row in results:
+        print(" | ".join(f"{row[h]:>15}" for h in header))
+
+
+if __name__ == "__main__":
+    main()
