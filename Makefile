@@ -26,7 +26,7 @@ demo: migrate
 	$(BIN)/python manage.py seed_demo
 
 run: demo
-	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --ws-max-size 65536 --lifespan off
+	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --ws websockets-sansio --ws-max-size 65536 --lifespan off
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

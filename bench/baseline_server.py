@@ -1,6 +1,6 @@
 """The baseline: a minimal `websockets` broadcast server, one process. Every text
-message from a client makes it broadcast one event-shaped message (encoded once) to
-every other client."""
+message from a client makes it broadcast one message (encoded once) to every other
+client: the same card.moved event the hub sends, with the seq counted here."""
 
 import asyncio
 import json
@@ -8,10 +8,8 @@ import sys
 
 import websockets
 
-PAYLOAD = "x" * 400  # about the size of a card.moved event
 
-
-async def main(port: int) -> None:
+async def main(port: int, sample: dict) -> None:
     clients = set()
     seq = 0
 
@@ -22,9 +20,7 @@ async def main(port: int) -> None:
             await ws.send(json.dumps({"type": "hello"}))
             async for _message in ws:
                 seq += 1
-                text = json.dumps(
-                    {"type": "event", "seq": seq, "data": PAYLOAD}, separators=(",", ":")
-                )
+                text = json.dumps(sample | {"seq": seq}, ensure_ascii=False, separators=(",", ":"))
                 websockets.broadcast([c for c in clients if c is not ws], text)
         except websockets.ConnectionClosed:
             pass
@@ -37,4 +33,4 @@ async def main(port: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1])))
+    asyncio.run(main(int(sys.argv[1]), json.loads(sys.argv[2])))

@@ -146,7 +146,7 @@ def measure(n: int, env: dict) -> dict:
         sys.executable, "-m", "uvicorn", "config.asgi:application",
         "--host", "127.0.0.1", "--port", str(port), "--ws-max-size", "65536",
         "--lifespan", "off", "--log-level", "warning", "--no-access-log",
-        *(["--ws", os.environ["BENCH_WS"]] if os.environ.get("BENCH_WS") else []),
+        "--ws", os.environ.get("BENCH_WS", "websockets-sansio"),
     ]  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     with _process(server, env, port):
@@ -165,10 +165,18 @@ def measure(n: int, env: dict) -> dict:
                 "pause_ms": 50,
             }
         )
+    from tasks.events import event_message
+    from tasks.models import BoardEvent
+
+    # The baseline broadcasts the very event the hub sent last, so both servers send
+    # the same bytes to the same client.
+    sample = event_message(BoardEvent.objects.filter(board=board).order_by("-seq").first())
     port = _free_port()
-    with _process(
-        [sys.executable, str(ROOT / "bench" / "baseline_server.py"), str(port)], env, port
-    ):
+    baseline_server = [
+        sys.executable, str(ROOT / "bench" / "baseline_server.py"), str(port),
+        json.dumps(sample, ensure_ascii=False),
+    ]  # fmt: skip
+    with _process(baseline_server, env, port):
         baseline = _run_client(
             {
                 "mode": "baseline",

@@ -70,6 +70,25 @@ def _socket_access(user, platform_id, board_id):
     return board, selectors.role_for(user, board), user.name
 
 
+async def _finish(send, waiting_for) -> None:
+    """Drives a send coroutine that _write_now started and that paused on a future,
+    as an asyncio task would: wait for the future, resume, until it returns."""
+    while True:
+        if waiting_for is None:
+            await asyncio.sleep(0)
+            error = None
+        else:
+            try:
+                await waiting_for
+                error = None
+            except Exception as caught:  # noqa: BLE001 - handed back to the coroutine
+                error = caught
+        try:
+            waiting_for = send.throw(error) if error is not None else send.send(None)
+        except StopIteration:
+            return
+
+
 class BoardConsumer(AsyncWebsocketConsumer):
     # Boards fan out through tasks.fanout, not the channel layer: no layer channel
     # per socket (get_channel_layer(None) is None).
@@ -92,6 +111,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.language = self.scope.get("cookies", {}).get("django_language") or "ja"
         self.seq = None
         self.queue = asyncio.Queue()
+        self.writer_busy = True  # until the first sync has been sent
         await self.accept()
         await hub().join(self.board.pk, self)
         self.queue.put_nowait(("sync", self._since()))
@@ -114,10 +134,32 @@ class BoardConsumer(AsyncWebsocketConsumer):
     # --- called by the hub, in this event loop ----------------------------------------
 
     def push_text(self, seq, text):
+        """Fast path: a socket that is caught up, with nothing queued, gets the frame
+        written now, in the hub's loop over the board's sockets; everything else
+        (catching up, presence before sync, a socket pushing back) goes through the
+        writer task so frames stay in order."""
+        in_order = seq is None or (self.seq is not None and seq == self.seq + 1)
+        if in_order and not self.writer_busy and self.queue.empty():
+            if seq is not None:
+                self.seq = seq
+            self._write_now(text)
+            return
         self.queue.put_nowait(("text", seq, text))
 
     def push_control(self, envelope):
         self.queue.put_nowait(("control", envelope))
+
+    def _write_now(self, text: str) -> None:
+        """Runs the ASGI send to completion when it does not wait (the server writes
+        the frame to the transport at once): no task, no queue hop per socket. If the
+        transport pushes back, the rest of that send is handed to the writer task,
+        and later frames queue behind it."""
+        send = self.base_send({"type": "websocket.send", "text": text})
+        try:
+            waiting_for = send.send(None)
+        except StopIteration:
+            return
+        self.queue.put_nowait(("finish", send, waiting_for))
 
     # --- the writer: one task per socket keeps its frames in order -------------------
 
@@ -125,12 +167,16 @@ class BoardConsumer(AsyncWebsocketConsumer):
         try:
             while True:
                 item = await self.queue.get()
+                self.writer_busy = True
                 if item[0] == "sync":
                     await self._resume(item[1])
                 elif item[0] == "text":
                     await self._forward(item[1], item[2])
+                elif item[0] == "finish":
+                    await _finish(item[1], item[2])
                 elif await self._control(item[1]):
                     return
+                self.writer_busy = not self.queue.empty()
         except asyncio.CancelledError:
             pass
         except Exception:

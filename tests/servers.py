@@ -55,6 +55,8 @@ def asgi_server(*, redis_url: str = "", startup_seconds: float = 30):
             "127.0.0.1",
             "--port",
             str(port),
+            "--ws",
+            "websockets-sansio",
             "--ws-max-size",
             "65536",
             "--lifespan",
