@@ -4,6 +4,7 @@ The WebSocket routes are collected from the apps that have live features; the ro
 table is origin-checked and session-authenticated as a whole.
 """
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -35,6 +36,10 @@ class SocketSessionMiddleware:
         await wrapper.resolve_session()
         return await self.inner(wrapper.scope, receive, send)
 
+
+# Everything loaded so far lives as long as the process: keep it out of the garbage
+# collector's generations so collections during requests stay short.
+gc.freeze()
 
 application = ProtocolTypeRouter(
     {

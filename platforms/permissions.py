@@ -26,6 +26,13 @@ def membership_of(user, platform) -> Membership | None:
     return cache[user.pk]
 
 
+def remember_role(platform, user, role: str | None) -> None:
+    """Primes membership_of's memo from a query that already read the user's role
+    (tasks.services reads it with the board's lock). Only the role is known."""
+    cache = platform.__dict__.setdefault("_membership_cache", {})
+    cache[user.pk] = Membership(platform=platform, user=user, role=role) if role else None
+
+
 def role_of(user, platform) -> str | None:
     membership = membership_of(user, platform)
     return membership.role if membership else None

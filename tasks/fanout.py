@@ -61,9 +61,13 @@ def _redis_client():
 
 def _publish(board_id: int, envelope: dict) -> None:
     raw = _encode(envelope)
-    if not settings.REDIS_URL:
+    # This process's own sockets get an event at once, others through Redis; the
+    # Redis copy that comes back is dropped by seq (BoardHub._dispatch). Control
+    # messages have no seq and go one way only.
+    if envelope["kind"] == "event" or not settings.REDIS_URL:
         for hub in list(_hubs.values()):
             hub.deliver_threadsafe(board_id, raw)
+    if not settings.REDIS_URL:
         return
     try:
         _redis_client().publish(channel_for(board_id), raw)
@@ -102,6 +106,7 @@ class BoardHub:
         self.loop = loop
         self.listeners: dict[int, set] = defaultdict(set)
         self.presence: dict[int, dict] = defaultdict(dict)  # local mode: listener -> user
+        self.dispatched: dict[int, int] = {}  # board -> highest event seq dispatched
         self._redis = None
         self._pubsub = None
         self._reader = None
@@ -128,12 +133,14 @@ class BoardHub:
         if settings.REDIS_URL:
             if not listeners:
                 self.listeners.pop(board_id, None)
+                self.dispatched.pop(board_id, None)
                 await self._unsubscribe(board_id)
             await self._presence_change(board_id, listener, -1)
         else:
             self.presence[board_id].pop(listener, None)
             if not listeners:
                 self.listeners.pop(board_id, None)
+                self.dispatched.pop(board_id, None)
                 self.presence.pop(board_id, None)
             else:
                 self._presence_soon(board_id)
@@ -151,6 +158,10 @@ class BoardHub:
         envelope = json.loads(raw)
         kind = envelope.get("kind")
         if kind == "event":
+            seq = envelope["message"]["seq"]
+            if seq <= self.dispatched.get(board_id, 0):
+                return  # already delivered here (local copy, or a late duplicate)
+            self.dispatched[board_id] = seq
             self._dispatch_event(listeners, envelope["message"])
         elif kind == "presence":
             text = _encode({"type": "presence", "users": envelope["users"]})

@@ -13,6 +13,7 @@ each with a message for the person, and change nothing.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from platforms import permissions as platform_policy
@@ -48,8 +49,16 @@ class CardConflict(Exception):  # noqa: N818 - a domain outcome, not a programmi
         self.current = current
 
 
-def _locked_board(board: Board) -> Board:
-    return Board.objects.select_for_update().select_related("platform").get(pk=board.pk)
+def _locked_board(board: Board, actor=None) -> Board:
+    """The board, locked, with its platform and (in the same query) the actor's role,
+    which the policy checks then read without a query of their own."""
+    boards = Board.objects.select_for_update().select_related("platform")
+    if actor is None or not actor.is_authenticated:
+        return boards.get(pk=board.pk)
+    role = Membership.objects.filter(platform=OuterRef("platform"), user=actor).values("role")[:1]
+    locked = boards.annotate(actor_role=Subquery(role)).get(pk=board.pk)
+    platform_policy.remember_role(locked.platform, actor, locked.actor_role)
+    return locked
 
 
 def _read_only_reason(board: Board) -> str:
@@ -84,8 +93,26 @@ def _emit(board: Board, kind: str, actor, data: dict, card: Card | None = None) 
     return event
 
 
+LIVE_FIELDS = ("column", "position", "archived")
+
+
 def _card_data(card_id: int) -> dict:
-    return card_payload(card_queryset().get(pk=card_id))
+    """The card's payload read from the database; refreshes its payload cache."""
+    data = card_payload(card_queryset().get(pk=card_id))
+    cached = {k: v for k, v in data.items() if k not in LIVE_FIELDS}
+    Card.objects.filter(pk=card_id).update(payload_cache=cached)
+    return data
+
+
+def _card_data_after_move(card: Card) -> dict:
+    """A moved card's payload: its cache plus where it now stands."""
+    if card.payload_cache is None:
+        return _card_data(card.pk)
+    return card.payload_cache | {
+        "column": card.column_id,
+        "position": card.position,
+        "archived": card.archived,
+    }
 
 
 def _card_in(board: Board, card_id) -> Card:
@@ -169,7 +196,7 @@ def board_create(*, actor, platform, name: str, template: str = BoardTemplate.BL
 
 @transaction.atomic
 def board_archive(*, actor, board: Board) -> Board:
-    board = _locked_board(board)
+    board = _locked_board(board, actor)
     _require_manage(actor, board)
     board.archived = True
     board.save(update_fields=["archived"])
@@ -180,7 +207,7 @@ def board_archive(*, actor, board: Board) -> Board:
 
 @transaction.atomic
 def column_add(*, actor, board: Board, name: str, wip_limit: int | None = None) -> Column:
-    board = _locked_board(board)
+    board = _locked_board(board, actor)
     _require_manage(actor, board)
     name = _clean_text(name, field="name", max_length=60, required=True)
     last = board.columns.filter(archived=False).order_by("-position").first()
@@ -199,7 +226,7 @@ def column_update(
     *, actor, board: Board, column_id, name=None, wip_limit=..., goal_id=...
 ) -> Column:
     """Renames a column, sets or clears its WIP limit, links or unlinks a goal."""
-    board = _locked_board(board)
+    board = _locked_board(board, actor)
     _require_manage(actor, board)
     column = _column_in(board, column_id)
     previous_goal = column.goal_id
@@ -226,7 +253,7 @@ def column_update(
 
 @transaction.atomic
 def column_move(*, actor, board: Board, column_id, after_id=None) -> Column:
-    board = _locked_board(board)
+    board = _locked_board(board, actor)
     _require_manage(actor, board)
     column = _column_in(board, column_id)
     order = list(
@@ -241,7 +268,7 @@ def column_move(*, actor, board: Board, column_id, after_id=None) -> Column:
 @transaction.atomic
 def column_archive(*, actor, board: Board, column_id) -> Column:
     """Archives an empty column; its cards must be moved or archived first."""
-    board = _locked_board(board)
+    board = _locked_board(board, actor)
     _require_manage(actor, board)
     column = _column_in(board, column_id)
     if column.cards.filter(archived=False).exists():
@@ -289,7 +316,7 @@ def card_create(
     *, actor, board: Board, column_id, title: str, description: str = "", confidential=False
 ) -> Card:
     """Adds a card at the bottom of a column."""
-    board = _locked_board(board)
+    board = _locked_board(board, actor)
     _require_write(actor, board)
     column = _column_in(board, column_id)
     title = _clean_text(title, field="title", max_length=200, required=True)
@@ -318,18 +345,19 @@ def card_move(*, actor, board: Board, card_id, column_id, after_id=None) -> dict
     """Moves a card into a column, right after the card `after_id` (top when None).
     Returns the event data; `wip_exceeded` says the column is now over its limit
     (the move is kept; the board warns)."""
-    board = _locked_board(board)
+    board = _locked_board(board, actor)
     _require_write(actor, board)
     card = _card_in(board, card_id)
     _require_card_access(actor, card, board)
     if card.archived:
         raise ValidationError(_("アーカイブしたカードは動かせません。先に元に戻してください。"))
     source_goal = card.column.goal_id
-    column = _column_in(board, column_id)
+    same_column = column_id == card.column_id and not card.column.archived
+    column = card.column if same_column else _column_in(board, column_id)
     card.position = _position_after(_column_order(column, excluding=card), after_id)
     card.column = column
     card.save(update_fields=["position", "column", "updated_at"])
-    data = {"card": _card_data(card.pk), "wip_exceeded": _wip_exceeded(column)}
+    data = {"card": _card_data_after_move(card), "wip_exceeded": _wip_exceeded(column)}
     _emit(board, "card.moved", actor, data, card=card)
     _sync_goals(
         board, actor, {source_goal, column.goal_id} if source_goal != column.goal_id else set()
@@ -355,7 +383,7 @@ def card_update(*, actor, board: Board, card_id, version: int, fields: dict) -> 
     card changed since, CardConflict carries the current card and nothing is saved."""
     from datetime import date
 
-    board = _locked_board(board)
+    board = _locked_board(board, actor)
     _require_write(actor, board)
     card = _card_in(board, card_id)
     _require_card_access(actor, card, board)
@@ -419,7 +447,7 @@ def card_update(*, actor, board: Board, card_id, version: int, fields: dict) -> 
 @transaction.atomic
 def card_archive(*, actor, board: Board, card_id, archived: bool = True) -> dict:
     """Archives a card (it leaves the board, keeps its history) or restores it."""
-    board = _locked_board(board)
+    board = _locked_board(board, actor)
     _require_write(actor, board)
     card = _card_in(board, card_id)
     _require_card_access(actor, card, board)
@@ -436,7 +464,7 @@ def card_archive(*, actor, board: Board, card_id, archived: bool = True) -> dict
         order = _column_order(card.column, excluding=card)
         card.position = key_between(order[-1].position if order else None, None)
     card.save(update_fields=["archived", "position", "updated_at"])
-    data = {"card": _card_data(card.pk)}
+    data = {"card": _card_data_after_move(card)}
     _emit(board, "card.archived" if archived else "card.restored", actor, data, card=card)
     _sync_goals(board, actor, {card.column.goal_id})
     return data
@@ -444,7 +472,7 @@ def card_archive(*, actor, board: Board, card_id, archived: bool = True) -> dict
 
 @transaction.atomic
 def checklist_add(*, actor, board: Board, card_id, text: str) -> dict:
-    board = _locked_board(board)
+    board = _locked_board(board, actor)
     _require_write(actor, board)
     card = _card_in(board, card_id)
     _require_card_access(actor, card, board)
@@ -459,7 +487,7 @@ def checklist_add(*, actor, board: Board, card_id, text: str) -> dict:
 def checklist_set(
     *, actor, board: Board, card_id, item_id, done: bool | None = None, remove=False
 ) -> dict:
-    board = _locked_board(board)
+    board = _locked_board(board, actor)
     _require_write(actor, board)
     card = _card_in(board, card_id)
     _require_card_access(actor, card, board)
@@ -489,7 +517,7 @@ def _card_changed(board, actor, card, kind) -> dict:
 @transaction.atomic
 def comment_add(*, actor, board: Board, card_id, body: str) -> Comment:
     """Adds a comment; members named as "@name" in it are recorded as mentioned."""
-    board = _locked_board(board)
+    board = _locked_board(board, actor)
     _require_write(actor, board)
     card = _card_in(board, card_id)
     _require_card_access(actor, card, board)
@@ -516,7 +544,7 @@ def comment_add(*, actor, board: Board, card_id, body: str) -> Comment:
 @transaction.atomic
 def helper_claim(*, actor, board: Board, card_id, claim: bool = True) -> dict:
     """A member takes (or gives back) one of the card's helper slots."""
-    board = _locked_board(board)
+    board = _locked_board(board, actor)
     _require_write(actor, board)
     card = _card_in(board, card_id)
     _require_card_access(actor, card, board)
@@ -557,3 +585,8 @@ def platform_sockets_revoke(*, platform, user_id: int, reason: str) -> None:
 def platform_sockets_role_changed(*, platform, user_id: int) -> None:
     board_ids = _board_ids(platform)
     transaction.on_commit(lambda: [fanout.publish_role_changed(b, user_id) for b in board_ids])
+
+
+def card_payloads_forget_person(*, user) -> None:
+    """A person's name changed: cards that show it rebuild their payload next time."""
+    Card.objects.filter(Q(assignees=user) | Q(claims__user=user)).update(payload_cache=None)

@@ -525,3 +525,45 @@ def test_confidential_events_are_redacted_for_others(crew, board, columns):
     assert "Aさん" not in str(for_other)
     assert for_assignee["data"]["card"]["title"] == "Aさんの生活状況"
     assert for_coordinator["data"]["card"]["title"] == "Aさんの生活状況"
+
+
+def test_move_payload_is_the_same_as_a_full_read(crew, board, columns):
+    from tasks.events import card_payload, card_queryset
+
+    card = make(crew, board, columns[0], "題")
+    services.card_update(
+        actor=crew["member"],
+        board=board,
+        card_id=card.pk,
+        version=1,
+        fields={"assignees": [crew["other"].pk], "labels": ["急ぎ"], "helpers_needed": 2},
+    )
+    services.checklist_add(actor=crew["member"], board=board, card_id=card.pk, text="準備")
+    services.helper_claim(actor=crew["member"], board=board, card_id=card.pk)
+    services.comment_add(actor=crew["member"], board=board, card_id=card.pk, body="よろしく")
+
+    moved = services.card_move(
+        actor=crew["member"], board=board, card_id=card.pk, column_id=columns[2].pk
+    )
+
+    assert moved["card"] == card_payload(card_queryset().get(pk=card.pk))
+
+
+def test_a_new_display_name_reaches_the_next_move(crew, board, columns):
+    from members.services import profile_update
+
+    card = make(crew, board, columns[0], "題")
+    services.card_update(
+        actor=crew["member"],
+        board=board,
+        card_id=card.pk,
+        version=1,
+        fields={"assignees": [crew["other"].pk]},
+    )
+
+    profile_update(actor=crew["other"], data={"display_name": "田中 花子"})
+    moved = services.card_move(
+        actor=crew["member"], board=board, card_id=card.pk, column_id=columns[1].pk
+    )
+
+    assert moved["card"]["assignees"] == [{"id": crew["other"].pk, "name": "田中 花子"}]
