@@ -28,6 +28,11 @@ def card_payloads_for_board(*, board, include_archived=False) -> list[dict]:
     return [card_payload(card) for card in cards.order_by("position", "pk")]
 
 
+def archived_card_payloads_for_board(*, board) -> list[dict]:
+    cards = card_queryset().filter(board=board, archived=True).order_by("-updated_at", "-pk")[:100]
+    return [card_payload(card) for card in cards]
+
+
 def board_snapshot(*, board: Board, user_id: int, role: str | None) -> dict:
     """The whole board as this reader may see it, with the seq it is valid at. Read
     inside one transaction so the seq and the rows agree."""

@@ -21,4 +21,5 @@ urlpatterns = [
     path(board + "columns/", views.column_save, name="column-add"),
     path(board + "columns/<int:column_id>/", views.column_save, name="column-update"),
     path(board + "columns/<int:column_id>/archive/", views.column_archive, name="column-archive"),
+    path(board + "columns/<int:column_id>/move/", views.column_move, name="column-move"),
 ]

@@ -120,6 +120,10 @@ def board_detail(request, platform_id, board_id):
             "can_write": policy.can_write_cards(request.user, board),
             "can_manage": policy.can_manage_board(request.user, board),
             "goals": board.platform.goals.all(),
+            "archived_cards": [
+                card_for(c, request.user.pk, role)
+                for c in selectors.archived_card_payloads_for_board(board=board)
+            ],
             "socket_path": f"/ws/platforms/{board.platform_id}/boards/{board.pk}/",
         },
     )
@@ -351,6 +355,32 @@ def column_save(request, platform_id, board_id, column_id=None):
             goal_id=data["goal"],
         )
     return _act(request, call, board.get_absolute_url(), _("列を保存しました。"))
+
+
+@login_required
+@require_POST
+def column_move(request, platform_id, board_id, column_id):
+    """Moves a column one place left or right (the keyboard way to reorder)."""
+    board = policy.access_board(request.user, platform_id, board_id)
+    if not policy.can_manage_board(request.user, board):
+        raise PermissionDenied(_("列を変えられるのはコーディネーターだけです。"))
+    order = [c.pk for c in selectors.column_list_for_board(board=board)]
+    if column_id not in order or request.POST.get("direction") not in ("left", "right"):
+        messages.error(request, _("移動先を選んでください。"))
+        return redirect(board)
+    index = order.index(column_id)
+    others = [pk for pk in order if pk != column_id]
+    target = index - 1 if request.POST["direction"] == "left" else index + 1
+    target = max(0, min(target, len(others)))
+    after = others[target - 1] if target > 0 else None
+    return _act(
+        request,
+        lambda: services.column_move(
+            actor=request.user, board=board, column_id=column_id, after_id=after
+        ),
+        board.get_absolute_url(),
+        _("列を移動しました。"),
+    )
 
 
 @login_required

@@ -40,3 +40,33 @@ def test_pages_are_japanese_by_default_and_english_on_request(client):
     assert "参加できるプラットフォーム" in japanese.content.decode()
     assert '<html lang="en">' in english.content.decode()
     assert "Platforms you can join" in english.content.decode()
+
+
+ROOT = LOCALE.parents[2]
+SOURCES = {
+    "django": (
+        ["config", "members", "platforms", "tasks", "notifications"],
+        "*.py",
+        r'(?<![\w.])_\("((?:[^"\\]|\\.)+)"\)',
+    ),
+    "templates": (["templates"], "*.html", r'{% translate "((?:[^"\\]|\\.)+)"'),
+    "djangojs": (["static/js"], "*.js", r'gettext\("((?:[^"\\]|\\.)+)"\)'),
+}
+
+
+@pytest.mark.parametrize("kind", SOURCES)
+def test_catalogue_holds_every_string_in_the_source(kind):
+    """A string added to the code without `make messages` shows up here."""
+    import re
+
+    folders, pattern, expression = SOURCES[kind]
+    domain = "djangojs" if kind == "djangojs" else "django"
+    known = {entry.msgid for entry in polib.pofile(str(LOCALE / f"{domain}.po"))}
+    found = set()
+    for folder in folders:
+        for path in (ROOT / folder).rglob(pattern):
+            if "migrations" not in path.parts:
+                found.update(re.findall(expression, path.read_text(encoding="utf-8")))
+
+    assert len(found) > 10  # the pattern does find the source's strings
+    assert sorted(found - known) == []

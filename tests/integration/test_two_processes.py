@@ -93,3 +93,23 @@ def test_move_through_one_process_reaches_a_client_of_the_other():
         (4, columns[0].pk),
     ]
     assert synced == {"type": "synced", "seq": 4}
+
+
+def test_the_server_refuses_frames_over_64_kib():
+    board, columns, card, mover_cookie, _ = _world()
+
+    async def scenario(base):
+        ws = await _open(base, board, mover_cookie)
+        await _frame(ws, {"snapshot"})
+        await ws.send("x" * (70 * 1024))
+        try:
+            async with asyncio.timeout(10):
+                while True:
+                    await ws.recv()
+        except websockets.ConnectionClosed as closed:
+            return closed.rcvd.code if closed.rcvd else None
+
+    with asgi_server() as base:
+        code = asyncio.run(scenario(base))
+
+    assert code == 1009  # message too big

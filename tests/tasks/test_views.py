@@ -292,7 +292,7 @@ def test_board_page_query_count_is_fixed(
         card.assignees.add(crew["member"])
     client.force_login(crew["member"])
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(board_url(board))
 
     assert len(response.context["snapshot"]["cards"]) == size
@@ -311,3 +311,32 @@ def test_snapshot_query_count_is_fixed(crew, board, columns, django_assert_num_q
         snapshot = board_snapshot(board=board, user_id=crew["member"].pk, role="member")
 
     assert len(snapshot["cards"]) == size
+
+
+def test_column_reorder_with_buttons(client, crew, board, columns):
+    url = reverse("tasks:column-move", args=[board.platform_id, board.pk, columns[2].pk])
+    client.force_login(crew["member"])
+    refused = client.post(url, {"direction": "left"})
+    client.force_login(crew["coordinator"])
+
+    client.post(url, {"direction": "left"})
+    tampered = client.post(url, {"direction": "up"}, follow=True)
+
+    names = list(board.columns.order_by("position").values_list("name", flat=True))
+    assert refused.status_code == 403
+    assert names == ["相談・アセスメント", "体験・訓練", "職場開拓", "就労中", "定着支援"]
+    assert "移動先を選んでください。" in tampered.content.decode()
+
+
+def test_archived_cards_are_listed_for_restore(client, crew, board, columns):
+    card = make(crew, board, columns[0], "終わった面談")
+    secret = make(crew, board, columns[0], "Aさんの記録", confidential=True)
+    services.card_archive(actor=crew["member"], board=board, card_id=card.pk)
+    services.card_archive(actor=crew["member"], board=board, card_id=secret.pk)
+    client.force_login(crew["other"])
+
+    page = client.get(board_url(board)).content.decode()
+
+    assert "アーカイブしたカード（2枚）" in page
+    assert "終わった面談" in page
+    assert "Aさん" not in page

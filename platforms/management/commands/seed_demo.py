@@ -134,6 +134,47 @@ class Command(BaseCommand):
             self.stdout.write(f"  {email:28} {name}")
         self.stdout.write("  admin@demo.example.jp can also open /admin/\n")
 
+    def _demo_board(self, platform, coordinator, shokokai, volunteer):
+        from tasks import services as board_services
+
+        board = board_services.board_create(
+            actor=coordinator,
+            platform=platform,
+            name="職場体験の進行",
+            template="intermediate_employment",
+        )
+        columns = list(board.columns.order_by("position"))
+        cards = [
+            (0, "Aさん 初回面談（同行：佐藤）", True, coordinator),
+            (1, "受け入れ事業所の候補を3か所あげる", False, shokokai),
+            (1, "商工会だよりに募集記事を載せる", False, shokokai),
+            (2, "農産物直売所での体験（週2回）", False, coordinator),
+            (3, "Bさん 就労中・月1回のふり返り", True, coordinator),
+        ]
+        for column_index, title, confidential, owner in cards:
+            board_services.card_create(
+                actor=owner,
+                board=board,
+                column_id=columns[column_index].pk,
+                title=title,
+                confidential=confidential,
+            )
+        market = board_services.card_create(
+            actor=coordinator, board=board, column_id=columns[2].pk, title="朝市の出店手伝い"
+        )
+        board_services.card_update(
+            actor=coordinator,
+            board=board,
+            card_id=market.pk,
+            version=1,
+            fields={
+                "helpers_needed": 3,
+                "helper_skills": "運転、接客",
+                "labels": ["ボランティア募集"],
+            },
+        )
+        board_services.helper_claim(actor=volunteer, board=board, card_id=market.pk)
+
     @transaction.atomic
     def _load(self):
         people = {}
@@ -203,6 +244,7 @@ class Command(BaseCommand):
         services.join_request_create(
             actor=member, platform=work, message="パソコン入力の仕事を体験してみたいです。"
         )
+        self._demo_board(work, csw, shokokai, volunteer)
 
         business = services.platform_launch(
             actor=npo,
