@@ -13,7 +13,26 @@ def _local(value):
     return timezone.localtime(value).isoformat() if value else None
 
 
-def platform_export_data(platform: Platform) -> dict:
+def _boards(platform: Platform, viewer) -> list[dict]:
+    """The platform's boards and cards as the exporting person may see them: the one
+    confidentiality rule of tasks.events applies here too."""
+    from platforms.permissions import role_of
+    from tasks.events import card_for
+    from tasks.selectors import board_list_for_platform, card_payloads_for_board
+
+    role = role_of(viewer, platform)
+    boards = []
+    for board in board_list_for_platform(platform=platform):
+        columns = {c.pk: c.name for c in board.columns.all()}
+        cards = [
+            card_for(card, viewer.pk, role) | {"column_name": columns.get(card["column"], "")}
+            for card in card_payloads_for_board(board=board, include_archived=True)
+        ]
+        boards.append({"name": board.name, "template": board.template, "cards": cards})
+    return boards
+
+
+def platform_export_data(platform: Platform, viewer=None) -> dict:
     memberships = platform.memberships.select_related("user", "organisation")
     return {
         "id": platform.pk,
@@ -59,14 +78,15 @@ def platform_export_data(platform: Platform) -> dict:
             }
             for e in platform.events.select_related("actor", "subject").order_by("created_at", "pk")
         ],
+        "boards": _boards(platform, viewer) if viewer is not None else [],
         "created_at": _local(platform.created_at),
         "exported_at": _local(timezone.now()),
     }
 
 
-def platform_export_csv_rows(platform: Platform):
+def platform_export_csv_rows(platform: Platform, viewer=None):
     """Rows of (section, item, value, extra) that open cleanly in Excel."""
-    data = platform_export_data(platform)
+    data = platform_export_data(platform, viewer)
     yield [_("区分"), _("項目"), _("内容"), _("補足")]
     for field in CHARTER_FIELDS:
         label = str(Platform._meta.get_field(field).verbose_name)
@@ -83,5 +103,14 @@ def platform_export_csv_rows(platform: Platform):
         ]
     for member in data["members"]:
         yield [_("参加者"), member["name"], member["role"], member["organisation"] or ""]
+    for board in data["boards"]:
+        for card in board["cards"]:
+            title = _("非公開のカード") if card.get("redacted") else card["title"]
+            yield [
+                board["name"],
+                title,
+                card["column_name"],
+                _("アーカイブ済み") if card["archived"] else "",
+            ]
     for event in data["events"]:
         yield [_("履歴"), event["at"], event["kind"], event["by"] or ""]

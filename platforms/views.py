@@ -562,7 +562,10 @@ def platform_export(request, platform_id, fmt):
     filename = f"platform-{platform.pk}"
     if fmt == "json":
         body = json.dumps(
-            platform_export_data(platform), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
+            platform_export_data(platform, request.user),
+            cls=DjangoJSONEncoder,
+            ensure_ascii=False,
+            indent=2,
         )
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
@@ -571,7 +574,7 @@ def platform_export(request, platform_id, fmt):
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     response.write("\ufeff")  # Excel needs the BOM to read UTF-8
     writer = csv.writer(response)
-    writer.writerows(platform_export_csv_rows(platform))
+    writer.writerows(platform_export_csv_rows(platform, request.user))
     return response
 
 

@@ -340,3 +340,35 @@ def test_archived_cards_are_listed_for_restore(client, crew, board, columns):
     assert "アーカイブしたカード（2枚）" in page
     assert "終わった面談" in page
     assert "Aさん" not in page
+
+
+def test_platform_export_includes_boards_with_the_confidentiality_rule(
+    client, crew, board, columns
+):
+    import json
+
+    make(crew, board, columns[0], "職場見学")
+    make(crew, board, columns[1], "Aさんの生活状況", confidential=True)
+    client.force_login(crew["coordinator"])
+
+    data = json.loads(
+        client.get(reverse("platforms:platform-export", args=[board.platform_id, "json"])).content
+    )
+    rows = client.get(
+        reverse("platforms:platform-export", args=[board.platform_id, "csv"])
+    ).content.decode("utf-8-sig")
+
+    titles = sorted(card["title"] for card in data["boards"][0]["cards"])
+    assert titles == ["Aさんの生活状況", "職場見学"]
+    assert "就労支援,職場見学,相談・アセスメント," in rows
+
+
+def test_export_data_for_a_member_redacts_confidential_cards(crew, board, columns):
+    from platforms.exports import platform_export_data
+
+    make(crew, board, columns[1], "Aさんの生活状況", confidential=True, actor="coordinator")
+
+    data = platform_export_data(crew["platform"], crew["member"])
+
+    assert "Aさん" not in str(data["boards"])
+    assert data["boards"][0]["cards"][0]["redacted"] is True
