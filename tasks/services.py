@@ -134,6 +134,16 @@ def _require_card_access(actor, card: Card, board: Board) -> None:
         raise PermissionDenied(_("このカードはコーディネーターと担当者だけが扱えます。"))
 
 
+def _card_for_write(actor, board: Board, card_id) -> tuple[Board, Card]:
+    """The locked board and the card, once the actor may write the board and see the
+    card: the start of every card change."""
+    board = _locked_board(board, actor)
+    _require_write(actor, board)
+    card = _card_in(board, card_id)
+    _require_card_access(actor, card, board)
+    return board, card
+
+
 def _clean_text(value: str, *, field: str, max_length: int, required: bool) -> str:
     from members.forms import refuse_markup
     from members.text import normalise_input
@@ -345,10 +355,7 @@ def card_move(*, actor, board: Board, card_id, column_id, after_id=None) -> dict
     """Moves a card into a column, right after the card `after_id` (top when None).
     Returns the event data; `wip_exceeded` says the column is now over its limit
     (the move is kept; the board warns)."""
-    board = _locked_board(board, actor)
-    _require_write(actor, board)
-    card = _card_in(board, card_id)
-    _require_card_access(actor, card, board)
+    board, card = _card_for_write(actor, board, card_id)
     if card.archived:
         raise ValidationError(_("アーカイブしたカードは動かせません。先に元に戻してください。"))
     source_goal = card.column.goal_id
@@ -383,10 +390,7 @@ def card_update(*, actor, board: Board, card_id, version: int, fields: dict) -> 
     card changed since, CardConflict carries the current card and nothing is saved."""
     from datetime import date
 
-    board = _locked_board(board, actor)
-    _require_write(actor, board)
-    card = _card_in(board, card_id)
-    _require_card_access(actor, card, board)
+    board, card = _card_for_write(actor, board, card_id)
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(_("変更できない項目が含まれています。"))
@@ -447,10 +451,7 @@ def card_update(*, actor, board: Board, card_id, version: int, fields: dict) -> 
 @transaction.atomic
 def card_archive(*, actor, board: Board, card_id, archived: bool = True) -> dict:
     """Archives a card (it leaves the board, keeps its history) or restores it."""
-    board = _locked_board(board, actor)
-    _require_write(actor, board)
-    card = _card_in(board, card_id)
-    _require_card_access(actor, card, board)
+    board, card = _card_for_write(actor, board, card_id)
     if card.archived == archived:
         raise ValidationError(
             _("このカードはすでにアーカイブされています。")
@@ -472,10 +473,7 @@ def card_archive(*, actor, board: Board, card_id, archived: bool = True) -> dict
 
 @transaction.atomic
 def checklist_add(*, actor, board: Board, card_id, text: str) -> dict:
-    board = _locked_board(board, actor)
-    _require_write(actor, board)
-    card = _card_in(board, card_id)
-    _require_card_access(actor, card, board)
+    board, card = _card_for_write(actor, board, card_id)
     text = _clean_text(text, field="text", max_length=200, required=True)
     if card.checklist.count() >= 50:
         raise ValidationError(_("チェックリストは50項目までです。"))
@@ -487,10 +485,7 @@ def checklist_add(*, actor, board: Board, card_id, text: str) -> dict:
 def checklist_set(
     *, actor, board: Board, card_id, item_id, done: bool | None = None, remove=False
 ) -> dict:
-    board = _locked_board(board, actor)
-    _require_write(actor, board)
-    card = _card_in(board, card_id)
-    _require_card_access(actor, card, board)
+    board, card = _card_for_write(actor, board, card_id)
     try:
         item = card.checklist.get(pk=int(item_id))
     except (ChecklistItem.DoesNotExist, ValueError, TypeError, OverflowError):
@@ -517,10 +512,7 @@ def _card_changed(board, actor, card, kind) -> dict:
 @transaction.atomic
 def comment_add(*, actor, board: Board, card_id, body: str) -> Comment:
     """Adds a comment; members named as "@name" in it are recorded as mentioned."""
-    board = _locked_board(board, actor)
-    _require_write(actor, board)
-    card = _card_in(board, card_id)
-    _require_card_access(actor, card, board)
+    board, card = _card_for_write(actor, board, card_id)
     body = _clean_text(body, field="body", max_length=2000, required=True)
     comment = Comment.objects.create(card=card, author=actor, body=body)
     if "@" in body:
@@ -544,10 +536,7 @@ def comment_add(*, actor, board: Board, card_id, body: str) -> Comment:
 @transaction.atomic
 def helper_claim(*, actor, board: Board, card_id, claim: bool = True) -> dict:
     """A member takes (or gives back) one of the card's helper slots."""
-    board = _locked_board(board, actor)
-    _require_write(actor, board)
-    card = _card_in(board, card_id)
-    _require_card_access(actor, card, board)
+    board, card = _card_for_write(actor, board, card_id)
     mine = card.claims.filter(user=actor)
     if claim:
         if mine.exists():
