@@ -159,6 +159,9 @@ class BoardConsumer(AsyncWebsocketConsumer):
             waiting_for = send.send(None)
         except StopIteration:
             return
+        except Exception:  # noqa: BLE001 - the client went away; disconnect() cleans up
+            logger.debug("board socket send failed", exc_info=True)
+            return
         self.queue.put_nowait(("finish", send, waiting_for))
 
     # --- the writer: one task per socket keeps its frames in order -------------------

@@ -506,3 +506,28 @@ async def test_an_idle_socket_still_gets_events(live_mode):
 
     assert (event["seq"], event["kind"]) == (2, "card.moved")
     await communicator.disconnect()
+
+
+async def test_a_socket_that_fails_to_send_does_not_stop_the_others(live_mode):
+    platform, board, columns, people = await world()
+    card = await create(people, board, columns[0], "面談")
+    broken, _ = await open_socket(board, people["member"])
+    healthy, _ = await open_socket(board, people["other"])
+    consumer = next(
+        listener
+        for listener in fanout.hub().listeners[board.pk]
+        if listener.user_id == people["member"].pk
+    )
+
+    async def gone(message):
+        raise OSError("client went away")
+
+    consumer.base_send = gone
+    await database_sync_to_async(services.card_move)(
+        actor=people["coordinator"], board=board, card_id=card.pk, column_id=columns[1].pk
+    )
+    event = await next_event(healthy)
+
+    assert (event["seq"], event["kind"]) == (2, "card.moved")
+    await broken.disconnect()
+    await healthy.disconnect()
