@@ -269,8 +269,12 @@ class BoardHub:
                 await self._resubscribe()
                 continue
             if message and message.get("type") == "message":
-                board_id = int(message["channel"].decode().removeprefix(CHANNEL_PREFIX))
-                self._dispatch(board_id, message["data"].decode())
+                try:
+                    board_id = int(message["channel"].decode().removeprefix(CHANNEL_PREFIX))
+                    self._dispatch(board_id, message["data"].decode())
+                except Exception:
+                    # One bad message must not stop this process's live boards.
+                    logger.exception("live message could not be delivered")
 
     async def _resubscribe(self) -> None:
         try:

@@ -531,3 +531,35 @@ async def test_a_socket_that_fails_to_send_does_not_stop_the_others(live_mode):
     assert (event["seq"], event["kind"]) == (2, "card.moved")
     await broken.disconnect()
     await healthy.disconnect()
+
+
+@pytest.fixture
+def redis_live():
+    if not redis_answers():
+        pytest.skip("no Redis at REDIS_URL or 127.0.0.1:6379")
+    fanout._sync_client = None
+    with override_settings(REDIS_URL=REDIS_URL):
+        yield
+    fanout._sync_client = None
+
+
+async def test_a_malformed_published_message_does_not_stop_delivery(redis_live):
+    """Another process's messages arrive only through the subscription: a bad one in
+    between must not end this process's reader."""
+    platform, board, columns, people = await world()
+    await create(people, board, columns[0], "面談")
+    communicator, _ = await open_socket(board, people["member"])
+    from_elsewhere = {
+        "kind": "event",
+        "message": {"type": "event", "seq": 2, "kind": "board.noted", "actor": None, "data": {}},
+    }
+
+    def publish(raw):
+        fanout._redis_client().publish(fanout.channel_for(board.pk), raw)
+
+    await database_sync_to_async(publish)("not json")
+    await database_sync_to_async(publish)(json.dumps(from_elsewhere))
+    event = await next_event(communicator)
+
+    assert (event["seq"], event["kind"]) == (2, "board.noted")
+    await communicator.disconnect()
