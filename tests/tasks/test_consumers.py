@@ -4,6 +4,7 @@ database. Every frame the client gets is asserted."""
 
 import asyncio
 import json
+import weakref
 
 import pytest
 from channels.db import database_sync_to_async
@@ -74,13 +75,21 @@ async def connect(board, user=None, *, origin=b"http://testserver", since=None):
     return communicator, connected, code
 
 
-# Frames read while waiting for an ack, kept for the next receive().
-_pending: dict[int, list] = {}
+# Frames read while waiting for an ack, kept for that socket's next receive(). Weak
+# keys: a socket's leftovers must never reach a later socket that reuses its id().
+_pending: "weakref.WeakKeyDictionary[WebsocketCommunicator, list]" = weakref.WeakKeyDictionary()
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_frames():
+    _pending.clear()
+    yield
+    _pending.clear()
 
 
 async def receive(communicator, *, skip_presence=True, timeout=5):
     while True:
-        pending = _pending.get(id(communicator))
+        pending = _pending.get(communicator)
         if pending:
             frame = pending.pop(0)
         else:
@@ -104,7 +113,7 @@ async def request(communicator, message):
     while True:
         frame = json.loads(await communicator.receive_from(timeout=5))
         if frame["type"] in ("ack", "error", "pong"):
-            _pending.setdefault(id(communicator), []).extend(held)
+            _pending.setdefault(communicator, []).extend(held)
             return frame
         held.append(frame)
 
