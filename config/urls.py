@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("platforms.urls")),
     path("", include("tasks.urls")),
+    path("", include("notifications.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(packages=["tasks"]), name="javascript-catalog"),
 ]
 

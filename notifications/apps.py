@@ -3,9 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
-    """Notifications by app, email and web push (their own issue). Platform services
-    already record a PlatformEvent for every change; this app will turn them into
-    notifications."""
+    """Notifications: rows written with the change that caused them; read in the app
+    (email and web push deliveries come next)."""
 
     name = "notifications"
     verbose_name = _("通知")

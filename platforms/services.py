@@ -13,10 +13,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import OrganisationMembership
+from members.models import OrganisationMembership, User
 from members.text import search_key
 
 from . import permissions as policy
@@ -46,6 +47,19 @@ TRANSITIONS = {
     Status.CANCELLED: {Status.ARCHIVED},
     Status.ARCHIVED: set(),
 }
+
+
+def _notify(**kwargs) -> None:
+    from notifications.services import notify
+
+    notify(**kwargs)
+
+
+def _members(platform, *, roles=None) -> list:
+    memberships = Membership.objects.filter(platform=platform).select_related("user")
+    if roles:
+        memberships = memberships.filter(role__in=roles)
+    return [m.user for m in memberships]
 
 
 def event_record(*, platform, kind, actor, subject=None, data=None) -> PlatformEvent:
@@ -190,6 +204,13 @@ def platform_transition(*, actor, platform: Platform, to_status: str) -> Platfor
         actor=actor,
         data={"from": from_status, "to": to_status},
     )
+    _notify(
+        recipients=_members(platform),
+        kind="platform.status_changed",
+        platform=platform,
+        actor=actor,
+        data={"from": from_status, "to": to_status},
+    )
     if to_status in (Status.ARCHIVED, Status.CANCELLED):
         from tasks.services import platform_sockets_close
 
@@ -250,6 +271,7 @@ def goal_update(*, actor, goal: Goal, data: dict) -> Goal:
             setattr(goal, field, data[field])
     goal.full_clean()
     goal.save()
+    _notify_goal_reached(goal, before, actor)
     event_record(
         platform=goal.platform,
         kind=Kind.GOAL_UPDATED,
@@ -266,6 +288,17 @@ def goal_update(*, actor, goal: Goal, data: dict) -> Goal:
     return goal
 
 
+def _notify_goal_reached(goal: Goal, before: int, actor) -> None:
+    if before < goal.target_value <= goal.current_value:
+        _notify(
+            recipients=_members(goal.platform),
+            kind="goal.reached",
+            platform=goal.platform,
+            actor=None,
+            data={"goal_title": goal.title, "by": actor.name if actor else ""},
+        )
+
+
 @transaction.atomic
 def goal_progress_from_board(*, actor, goal: Goal, value: int) -> Goal:
     """A goal linked to board columns follows the number of cards in them. Called by
@@ -277,6 +310,7 @@ def goal_progress_from_board(*, actor, goal: Goal, value: int) -> Goal:
     before = goal.current_value
     goal.current_value = value
     goal.save(update_fields=["current_value", "updated_at"])
+    _notify_goal_reached(goal, before, actor)
     event_record(
         platform=goal.platform,
         kind=Kind.GOAL_UPDATED,
@@ -341,6 +375,13 @@ def join_request_create(*, actor, platform: Platform, message: str, organisation
     event_record(
         platform=platform, kind=Kind.JOIN_REQUESTED, actor=actor, data={"request": join_request.pk}
     )
+    _notify(
+        recipients=_members(platform, roles=[Role.COORDINATOR]),
+        kind="join.requested",
+        platform=platform,
+        actor=actor,
+        url=reverse("platforms:join-request-list", args=[platform.pk]),
+    )
     return join_request
 
 
@@ -380,6 +421,13 @@ def join_request_decide(*, actor, join_request: JoinRequest, approve: bool, reas
         actor=actor,
         subject=join_request.user,
         data={"request": join_request.pk},
+    )
+    _notify(
+        recipients=[join_request.user],
+        kind="join.approved" if approve else "join.declined",
+        platform=platform,
+        actor=actor,
+        data={"reason": join_request.decline_reason},
     )
     return join_request
 
@@ -444,6 +492,13 @@ def invitation_create(
             {"email": _("このメールアドレスにはすでに招待を送っています。")}
         ) from None
     event_record(platform=platform, kind=Kind.INVITATION_SENT, actor=actor, data={"email": email})
+    _notify(
+        recipients=User.objects.filter(email__iexact=email),
+        kind="platform.invited",
+        platform=platform,
+        actor=actor,
+        url=invitation.get_absolute_url(),
+    )
     transaction.on_commit(lambda: invitation_email_send.delay(invitation.pk))
     return invitation
 
@@ -585,6 +640,13 @@ def membership_remove(*, actor, membership: Membership) -> None:
         subject=subject,
         data={"name": subject.name},
     )
+    _notify(
+        recipients=[subject],
+        kind="member.removed",
+        platform=platform,
+        actor=actor,
+        url=reverse("platforms:dashboard"),
+    )
 
 
 @transaction.atomic
@@ -620,4 +682,11 @@ def membership_role_change(*, actor, membership: Membership, role: str) -> Membe
         subject=membership.user,
         data={"from": before, "to": role},
     )
+    if role == Role.COORDINATOR:
+        _notify(
+            recipients=[membership.user],
+            kind="member.made_coordinator",
+            platform=platform,
+            actor=actor,
+        )
     return membership
