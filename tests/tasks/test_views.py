@@ -372,3 +372,65 @@ def test_export_data_for_a_member_redacts_confidential_cards(crew, board, column
 
     assert "Aさん" not in str(data["boards"])
     assert data["boards"][0]["cards"][0]["redacted"] is True
+
+
+BOARD_POSTS = [
+    ("tasks:card-create", lambda b, c, col: [b.platform_id, b.pk], {"column": "1", "title": "x"}),
+    (
+        "tasks:card-detail",
+        lambda b, c, col: [b.platform_id, b.pk, c.pk],
+        {"version": "1", "title": "x"},
+    ),
+    (
+        "tasks:card-move",
+        lambda b, c, col: [b.platform_id, b.pk, c.pk],
+        {"column": "1", "place": "top"},
+    ),
+    *[
+        (
+            "tasks:card-action",
+            lambda b, c, col, a=action: [b.platform_id, b.pk, c.pk, a],
+            {"body": "x", "text": "x"},
+        )
+        for action in (
+            "comment",
+            "checklist",
+            "check",
+            "uncheck",
+            "remove-item",
+            "archive",
+            "restore",
+            "claim",
+            "release",
+        )
+    ],
+    ("tasks:column-add", lambda b, c, col: [b.platform_id, b.pk], {"name": "x"}),
+    ("tasks:column-update", lambda b, c, col: [b.platform_id, b.pk, col.pk], {"name": "x"}),
+    ("tasks:column-move", lambda b, c, col: [b.platform_id, b.pk, col.pk], {"direction": "left"}),
+    ("tasks:column-archive", lambda b, c, col: [b.platform_id, b.pk, col.pk], {}),
+    ("tasks:board-list", lambda b, c, col: [b.platform_id], {"name": "x", "template": "blank"}),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "data"), BOARD_POSTS)
+@pytest.mark.parametrize("who", ["anonymous", "outsider"])
+def test_every_board_post_refuses_anonymous_and_outsiders(
+    client, crew, board, columns, name, args, data, who
+):
+    card = make(crew, board, columns[1], "面談")
+    if who == "outsider":
+        client.force_login(crew["outsider"])
+    before = (Board.objects.count(), Board.objects.get(pk=board.pk).seq, board.columns.count())
+
+    response = client.post(reverse(name, args=args(board, card, columns[1])), data)
+
+    if who == "anonymous":
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("account_login"))
+    else:
+        assert response.status_code == 404
+    assert (
+        Board.objects.count(),
+        Board.objects.get(pk=board.pk).seq,
+        board.columns.count(),
+    ) == before
