@@ -3,7 +3,6 @@
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from members.models import Organisation
 from members.text import search_key
 
 from .models import (
@@ -159,10 +158,6 @@ def event_list_for_platform(*, platform):
 
 def revision_list_for_platform(*, platform):
     return CharterRevision.objects.filter(platform=platform).select_related("actor")
-
-
-def organisation_list_for_platform(*, platform):
-    return Organisation.objects.filter(platform_memberships__platform=platform).distinct()
 
 
 def goal_get(*, platform, goal_id) -> Goal | None:

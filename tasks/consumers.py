@@ -16,14 +16,14 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import selectors, services
 from .events import card_for
 from .fanout import hub
-from .models import Board
-from .permissions import can_view_board
+from .permissions import access_board
 
 logger = logging.getLogger(__name__)
 
@@ -57,15 +57,13 @@ def _text(message: dict, key: str, *, optional: bool = False) -> str:
 
 
 def _socket_access(user, platform_id, board_id):
+    """(board, role, name) when the user may open the board's socket, else None: the
+    same access_board the pages use."""
     if not user.is_authenticated:
         return None
     try:
-        board = Board.objects.select_related("platform").get(
-            pk=int(board_id), platform_id=int(platform_id)
-        )
-    except (Board.DoesNotExist, ValueError, OverflowError):
-        return None
-    if not can_view_board(user, board):
+        board = access_board(user, platform_id, board_id)
+    except Http404:
         return None
     return board, selectors.role_for(user, board), user.name
 

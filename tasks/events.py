@@ -82,11 +82,6 @@ def card_visible_to(card: dict, user_id: int, role: str | None) -> bool:
     return can_see_card(user_id, role, True, [a["id"] for a in card.get("assignees", [])])
 
 
-def is_confidential_event(message: dict) -> bool:
-    card = message.get("data", {}).get("card")
-    return bool(card and card.get("confidential"))
-
-
 def redact_event(message: dict) -> dict:
     """The event as a non-entitled member gets it: the card reduced to its place; any
     comment, checklist or claim detail dropped."""

@@ -74,7 +74,9 @@ def _require_write(actor, board: Board) -> None:
         raise PermissionDenied(_read_only_reason(board))
 
 
-def _require_manage(actor, board: Board) -> None:
+def require_board_manager(actor, board: Board) -> None:
+    """Raises PermissionDenied, saying whether the role or the board's state stands in
+    the way, unless the actor may change the board's columns. Views ask it too."""
     if not policy.can_manage_board(actor, board):
         if policy.can_write_cards(actor, board):
             raise PermissionDenied(_("列を変えられるのはコーディネーターだけです。"))
@@ -205,20 +207,9 @@ def board_create(*, actor, platform, name: str, template: str = BoardTemplate.BL
 
 
 @transaction.atomic
-def board_archive(*, actor, board: Board) -> Board:
-    board = _locked_board(board, actor)
-    _require_manage(actor, board)
-    board.archived = True
-    board.save(update_fields=["archived"])
-    _emit(board, "board.archived", actor, {"board": {"id": board.pk, "archived": True}})
-    transaction.on_commit(lambda: fanout.publish_close(board.pk, "board_archived"))
-    return board
-
-
-@transaction.atomic
 def column_add(*, actor, board: Board, name: str, wip_limit: int | None = None) -> Column:
     board = _locked_board(board, actor)
-    _require_manage(actor, board)
+    require_board_manager(actor, board)
     name = _clean_text(name, field="name", max_length=60, required=True)
     last = board.columns.filter(archived=False).order_by("-position").first()
     column = Column.objects.create(
@@ -237,7 +228,7 @@ def column_update(
 ) -> Column:
     """Renames a column, sets or clears its WIP limit, links or unlinks a goal."""
     board = _locked_board(board, actor)
-    _require_manage(actor, board)
+    require_board_manager(actor, board)
     column = _column_in(board, column_id)
     previous_goal = column.goal_id
     if name is not None:
@@ -264,7 +255,7 @@ def column_update(
 @transaction.atomic
 def column_move(*, actor, board: Board, column_id, after_id=None) -> Column:
     board = _locked_board(board, actor)
-    _require_manage(actor, board)
+    require_board_manager(actor, board)
     column = _column_in(board, column_id)
     order = list(
         board.columns.filter(archived=False).exclude(pk=column.pk).order_by("position", "pk")
@@ -279,7 +270,7 @@ def column_move(*, actor, board: Board, column_id, after_id=None) -> Column:
 def column_archive(*, actor, board: Board, column_id) -> Column:
     """Archives an empty column; its cards must be moved or archived first."""
     board = _locked_board(board, actor)
-    _require_manage(actor, board)
+    require_board_manager(actor, board)
     column = _column_in(board, column_id)
     if column.cards.filter(archived=False).exists():
         raise ValidationError(

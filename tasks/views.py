@@ -332,8 +332,7 @@ def card_action(request, platform_id, board_id, card_id, action):
 def column_save(request, platform_id, board_id, column_id=None):
     """Adds a column, or renames one and sets its WIP limit and goal."""
     board = policy.access_board(request.user, platform_id, board_id)
-    if not policy.can_manage_board(request.user, board):
-        raise PermissionDenied(_("列を変えられるのはコーディネーターだけです。"))
+    services.require_board_manager(request.user, board)
     form = ColumnForm(request.POST, goals=board.platform.goals.all())
     if not form.is_valid():
         for errors in form.errors.values():
@@ -362,8 +361,7 @@ def column_save(request, platform_id, board_id, column_id=None):
 def column_move(request, platform_id, board_id, column_id):
     """Moves a column one place left or right (the keyboard way to reorder)."""
     board = policy.access_board(request.user, platform_id, board_id)
-    if not policy.can_manage_board(request.user, board):
-        raise PermissionDenied(_("列を変えられるのはコーディネーターだけです。"))
+    services.require_board_manager(request.user, board)
     order = [c.pk for c in selectors.column_list_for_board(board=board)]
     if column_id not in order or request.POST.get("direction") not in ("left", "right"):
         messages.error(request, _("移動先を選んでください。"))
@@ -387,8 +385,7 @@ def column_move(request, platform_id, board_id, column_id):
 @require_POST
 def column_archive(request, platform_id, board_id, column_id):
     board = policy.access_board(request.user, platform_id, board_id)
-    if not policy.can_manage_board(request.user, board):
-        raise PermissionDenied(_("列を変えられるのはコーディネーターだけです。"))
+    services.require_board_manager(request.user, board)
     return _act(
         request,
         lambda: services.column_archive(actor=request.user, board=board, column_id=column_id),
