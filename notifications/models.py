@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,13 +12,21 @@ class Kind(models.TextChoices):
     MADE_COORDINATOR = "member.made_coordinator", _("コーディネーターになった")
     REMOVED = "member.removed", _("プラットフォームから外された")
     STATUS_CHANGED = "platform.status_changed", _("プラットフォームの状態の変更")
+    DEADLINE_NEAR = "platform.deadline_near", _("プラットフォームの期限が近い")
     GOAL_REACHED = "goal.reached", _("目標の達成")
+    CARD_ASSIGNED = "card.assigned", _("カードの担当になった")
+    MENTIONED = "card.mentioned", _("コメントで名前を呼ばれた")
+    CARD_COMMENTED = "card.commented", _("担当・ウォッチ中のカードへのコメント")
+    HELPER_SLOT_CHANGED = "card.helper_changed", _("手を挙げたカードの変更")
+    CARD_DUE_TOMORROW = "card.due_tomorrow", _("明日が期日のカード")
+    CARD_OVERDUE = "card.overdue", _("期日を過ぎたカード")
 
 
 class Notification(models.Model):
     """Something a person should hear about. The row is the outbox: it is written in
-    the same transaction as the change that caused it. Its text is rendered when read
-    (notifications.text), in the reader's language."""
+    the same transaction as the change that caused it, with one Delivery per channel
+    the recipient wants. Its text is rendered when read (notifications.text), in the
+    reader's language and under the confidentiality rule as it stands then."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -26,11 +35,16 @@ class Notification(models.Model):
     platform = models.ForeignKey(
         "platforms.Platform", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    card = models.ForeignKey(
+        "tasks.Card", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     data = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=300, blank=True)
+    # Reminders carry a key so that a schedule run twice tells a person once.
+    dedupe_key = models.CharField(max_length=100, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -39,6 +53,141 @@ class Notification(models.Model):
         verbose_name_plural = _("通知")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["recipient", "read_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="one_reminder_per_key",
+            )
+        ]
 
     def __str__(self):
         return f"{self.kind} → {self.recipient_id}"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("メール")
+    PUSH = "push", _("プッシュ通知")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("送信待ち")
+    SENDING = "sending", _("送信中")
+    SENT = "sent", _("送信済み")
+    FAILED = "failed", _("送信できなかった")
+
+
+class Delivery(models.Model):
+    """One notification on its way through one channel (in-app needs none: the
+    Notification row is it). A worker claims it by moving it from pending to sending
+    in one conditional UPDATE, so a job that runs twice sends it once."""
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    # Email gathered into the recipient's daily digest instead of sent on its own.
+    digest = models.BooleanField(default=False)
+    subscription = models.ForeignKey(
+        "PushSubscription", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Not before this time: now for a new delivery, later for a retry, a digest or
+    # a push held back by quiet hours.
+    next_attempt_at = models.DateTimeField()
+    claim_token = models.CharField(max_length=32, blank=True, default="")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("配信")
+        verbose_name_plural = _("配信")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["claim_token"]),
+        ]
+
+    def __str__(self):
+        return f"{self.channel} {self.status} → {self.recipient_id}"
+
+
+class EmailMode(models.TextChoices):
+    IMMEDIATE = "immediate", _("すぐに送る")
+    DIGEST = "digest", _("1日1回まとめて送る")
+    OFF = "off", _("送らない")
+
+
+class Preference(models.Model):
+    """A person's choice for one kind; without a row the defaults apply
+    (notifications.preferences.DEFAULTS)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    email = models.CharField(max_length=10, choices=EmailMode.choices)
+    push = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind}"
+
+
+class NotificationSettings(models.Model):
+    """When and in which language a person hears from us. Times are Asia/Tokyo."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    language = models.CharField(
+        _("メールと通知の言語"), max_length=10, choices=settings.LANGUAGES, default="ja"
+    )
+    digest_hour = models.PositiveSmallIntegerField(_("まとめメールを送る時刻"), default=8)
+    quiet_start_hour = models.PositiveSmallIntegerField(
+        _("プッシュ通知を控える時間（開始）"), null=True, blank=True, default=22
+    )
+    quiet_end_hour = models.PositiveSmallIntegerField(
+        _("プッシュ通知を控える時間（終了）"), null=True, blank=True, default=7
+    )
+
+    class Meta:
+        verbose_name = _("通知の設定")
+        verbose_name_plural = _("通知の設定")
+
+    def __str__(self):
+        return str(self.user_id)
+
+
+class PushSubscription(models.Model):
+    """One browser on one device that agreed to receive push notifications."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    label = models.CharField(_("端末"), max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("プッシュ通知の端末")
+        verbose_name_plural = _("プッシュ通知の端末")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.label or self.endpoint[:60]

@@ -1,9 +1,19 @@
-from .models import Notification
+from .models import Notification, PushSubscription
 
 
 def notification_list_for_user(*, user):
-    return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
+    # The card and its board come along: the text names the card when the reader may
+    # see it.
+    return (
+        Notification.objects.filter(recipient=user)
+        .select_related("card__board")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def unread_count_for_user(*, user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def push_devices_for_user(*, user):
+    return PushSubscription.objects.filter(user=user).order_by("-created_at", "-pk")

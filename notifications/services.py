@@ -1,28 +1,173 @@
-"""Creating and reading notifications. Other apps' services call notify() inside
-their own transaction, so the notification exists exactly when the change does."""
+"""Creating notifications and their deliveries, and reading them.
 
+Other apps' services call notify() inside their own transaction, so a notification
+and its deliveries exist exactly when the change does (the outbox). The jobs that
+send them are enqueued after commit; if the broker is down then, the sweep
+(notifications.jobs.deliveries_sweep) finds the deliveries later.
+"""
+
+import base64
+import binascii
+import logging
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Notification
+from . import preferences
+from .models import (
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    EmailMode,
+    Kind,
+    Notification,
+    NotificationSettings,
+    Preference,
+    PushSubscription,
+)
+
+logger = logging.getLogger(__name__)
+
+# Deliveries handed to one job: one SMTP connection serves the batch.
+SEND_BATCH = 100
 
 
-def notify(*, recipients, kind: str, platform=None, actor=None, data=None, url: str = "") -> list:
-    """One notification per recipient (never to the actor themselves)."""
+def _visible_to(card, user_ids) -> set[int]:
+    """Who among user_ids may see the card (the boards' confidentiality rule)."""
+    if card is None or not card.confidential:
+        return set(user_ids)
+    from platforms.models import Membership
+    from tasks.permissions import can_see_card
+
+    roles = dict(
+        Membership.objects.filter(
+            platform_id=card.board.platform_id, user_id__in=user_ids
+        ).values_list("user_id", "role")
+    )
+    assignees = set(card.assignees.values_list("pk", flat=True))
+    return {u for u in user_ids if can_see_card(u, roles.get(u), True, assignees)}
+
+
+def notify(
+    *,
+    recipients,
+    kind: str,
+    platform=None,
+    card=None,
+    actor=None,
+    data=None,
+    url: str = "",
+    dedupe_key: str = "",
+) -> list[Notification]:
+    """One notification per recipient (never to the actor themselves, never about a
+    confidential card to someone who may not see it), with its deliveries. The
+    number of queries does not depend on the number of recipients."""
     payload = dict(data or {})
+    if card is not None:
+        platform = platform or card.board.platform
+        url = url or card.get_absolute_url()
     if platform is not None:
         payload.setdefault("platform_name", platform.name)
         url = url or platform.get_absolute_url()
     if actor is not None:
         payload.setdefault("actor_name", actor.name)
-    rows = [
-        Notification(
-            recipient=recipient, kind=kind, platform=platform, actor=actor, data=payload, url=url
+    people = {r.pk: r for r in recipients if actor is None or r.pk != actor.pk}
+    if not people:
+        return []
+    allowed = _visible_to(card, list(people))
+    if dedupe_key:
+        allowed -= set(
+            Notification.objects.filter(
+                recipient_id__in=allowed, dedupe_key=dedupe_key
+            ).values_list("recipient_id", flat=True)
         )
-        for recipient in {r.pk: r for r in recipients}.values()
-        if actor is None or recipient.pk != actor.pk
-    ]
-    return Notification.objects.bulk_create(rows)
+    if not allowed:
+        return []
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=people[uid],
+                kind=kind,
+                platform=platform,
+                card=card,
+                actor=actor,
+                data=payload,
+                url=url,
+                dedupe_key=dedupe_key,
+            )
+            for uid in sorted(allowed)
+        ]
+    )
+    _deliveries_create(notifications, kind)
+    return notifications
+
+
+def _deliveries_create(notifications: list[Notification], kind: str) -> None:
+    now = timezone.now()
+    user_ids = [n.recipient_id for n in notifications]
+    choices = preferences.choices_for(user_ids, kind)
+    pushed = [uid for uid in user_ids if choices[uid][1]]
+    subscriptions: dict[int, list[int]] = {}
+    for sub_id, user_id in PushSubscription.objects.filter(user_id__in=pushed).values_list(
+        "pk", "user_id"
+    ):
+        subscriptions.setdefault(user_id, []).append(sub_id)
+    digesting = [uid for uid in user_ids if choices[uid][0] == EmailMode.DIGEST]
+    user_settings = preferences.settings_by_user(digesting) if digesting else {}
+    rows = []
+    for notification in notifications:
+        uid = notification.recipient_id
+        email_mode, _push = choices[uid]
+        if email_mode != EmailMode.OFF:
+            digest = email_mode == EmailMode.DIGEST
+            rows.append(
+                Delivery(
+                    notification=notification,
+                    recipient_id=uid,
+                    channel=Channel.EMAIL,
+                    digest=digest,
+                    next_attempt_at=(
+                        preferences.next_digest_at(user_settings[uid], now) if digest else now
+                    ),
+                )
+            )
+        rows.extend(
+            Delivery(
+                notification=notification,
+                recipient_id=uid,
+                channel=Channel.PUSH,
+                subscription_id=sub_id,
+                next_attempt_at=now,
+            )
+            for sub_id in subscriptions.get(uid, [])
+        )
+    deliveries = Delivery.objects.bulk_create(rows)
+    now_ids = [d.pk for d in deliveries if not d.digest]
+    transaction.on_commit(lambda: _after_commit(now_ids, sorted(set(user_ids))))
+
+
+def _after_commit(delivery_ids: list[int], user_ids: list[int]) -> None:
+    from . import jobs
+
+    for start in range(0, len(delivery_ids), SEND_BATCH):
+        enqueue(jobs.deliveries_send, delivery_ids[start : start + SEND_BATCH])
+    enqueue(jobs.bell_publish, user_ids)
+
+
+def enqueue(task, *args) -> bool:
+    """Hands a job to the broker, once and without waiting: when the broker is down
+    the person's action must still succeed; the rows are the record and the sweep
+    sends them later."""
+    try:
+        task.apply_async(args=args, retry=False)
+    except Exception:  # any broker or connection error; the outbox row stays pending
+        logger.warning("could not enqueue %s; the sweep will pick it up", task.name)
+        return False
+    return True
 
 
 @transaction.atomic
@@ -32,10 +177,101 @@ def notification_mark_read(*, user, notification_id) -> Notification | None:
     if notification is not None and notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        transaction.on_commit(lambda: _bell_changed([user.pk]))
     return notification
 
 
 def notification_mark_all_read(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+    count = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    if count:
+        _bell_changed([user.pk])
+    return count
+
+
+def _bell_changed(user_ids) -> None:
+    from . import jobs
+
+    enqueue(jobs.bell_publish, list(user_ids))
+
+
+# --- preferences ------------------------------------------------------------------
+
+
+@transaction.atomic
+def preferences_save(*, user, choices: dict, language: str, digest_hour: int, quiet=(None, None)):
+    """Saves a person's choices. `choices` is {kind: (email mode, push)}; kinds left
+    at their default keep no row, so a later change of the defaults reaches them.
+    Digests already waiting move to the new digest time."""
+    for kind in Kind:
+        email, push = choices.get(kind, preferences.DEFAULTS[kind])
+        if kind in preferences.NO_EMAIL_KINDS:
+            email = preferences.DEFAULTS[kind][0]
+        if (email, push) == preferences.DEFAULTS[kind]:
+            Preference.objects.filter(user=user, kind=kind).delete()
+        else:
+            Preference.objects.update_or_create(
+                user=user, kind=kind, defaults={"email": email, "push": push}
+            )
+    user_settings, _created = NotificationSettings.objects.update_or_create(
+        user=user,
+        defaults={
+            "language": language,
+            "digest_hour": digest_hour,
+            "quiet_start_hour": quiet[0],
+            "quiet_end_hour": quiet[1],
+        },
+    )
+    Delivery.objects.filter(
+        recipient=user, channel=Channel.EMAIL, digest=True, status=DeliveryStatus.PENDING
+    ).update(next_attempt_at=preferences.next_digest_at(user_settings, timezone.now()))
+    return user_settings
+
+
+# --- push subscriptions -------------------------------------------------------------
+
+
+def _b64url_bytes(value) -> bytes | None:
+    if not isinstance(value, str) or len(value) > 200:
+        return None
+    try:
+        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _endpoint_allowed(endpoint) -> bool:
+    if not isinstance(endpoint, str) or len(endpoint) > 1000:
+        return False
+    try:
+        parts = urlsplit(endpoint)
+    except ValueError:
+        return False
+    if parts.scheme == "https" and parts.hostname:
+        return True
+    return parts.scheme == "http" and parts.hostname in settings.WEBPUSH_INSECURE_HOSTS
+
+
+@transaction.atomic
+def push_subscribe(*, user, endpoint, p256dh, auth, label: str = "") -> PushSubscription:
+    """Records this browser's subscription for the user. A browser that subscribed
+    for someone else before (a shared computer) now belongs to this user only."""
+    key, secret = _b64url_bytes(p256dh), _b64url_bytes(auth)
+    if not _endpoint_allowed(endpoint):
+        raise ValidationError(_("このブラウザのプッシュ通知の宛先を受け付けられませんでした。"))
+    if key is None or len(key) != 65 or key[0] != 4 or secret is None or len(secret) != 16:
+        raise ValidationError(_("このブラウザの鍵を受け付けられませんでした。"))
+    # Whatever was waiting for the previous user of this browser is not for this one.
+    PushSubscription.objects.filter(endpoint=endpoint).exclude(user=user).delete()
+    subscription, _created = PushSubscription.objects.update_or_create(
+        endpoint=endpoint,
+        defaults={"user": user, "p256dh": p256dh, "auth": auth, "label": label[:120]},
+    )
+    return subscription
+
+
+def push_unsubscribe(*, user, subscription_id) -> bool:
+    """Removes one of the user's own devices; another person's id removes nothing."""
+    deleted, _rows = PushSubscription.objects.filter(pk=subscription_id, user=user).delete()
+    return bool(deleted)

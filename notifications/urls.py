@@ -12,4 +12,16 @@ urlpatterns = [
         views.notification_open,
         name="notification-open",
     ),
+    path("notifications/preferences/", views.preferences_edit, name="preferences"),
+    path(
+        "notifications/push/subscriptions/",
+        views.push_subscription_add,
+        name="push-subscription-add",
+    ),
+    path(
+        "notifications/push/subscriptions/<int:subscription_id>/remove/",
+        views.push_subscription_remove,
+        name="push-subscription-remove",
+    ),
+    path("sw.js", views.service_worker, name="service-worker"),
 ]

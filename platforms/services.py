@@ -55,6 +55,12 @@ def _notify(**kwargs) -> None:
     notify(**kwargs)
 
 
+def enqueue(task, *args) -> None:
+    from notifications.services import enqueue as enqueue_job
+
+    enqueue_job(task, *args)
+
+
 def _members(platform, *, roles=None) -> list:
     memberships = Membership.objects.filter(platform=platform).select_related("user")
     if roles:
@@ -499,7 +505,7 @@ def invitation_create(
         actor=actor,
         url=invitation.get_absolute_url(),
     )
-    transaction.on_commit(lambda: invitation_email_send.delay(invitation.pk))
+    transaction.on_commit(lambda: enqueue(invitation_email_send, invitation.pk))
     return invitation
 
 

@@ -119,6 +119,13 @@ class Card(models.Model):
     labels = models.ManyToManyField(
         Label, blank=True, related_name="cards", verbose_name=_("ラベル")
     )
+    # People told about its comments besides the assignees (notifications).
+    watchers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="watched_cards",
+        verbose_name=_("ウォッチ"),
+    )
     confidential = models.BooleanField(
         _("個人情報を含む（コーディネーターと担当者だけが見られる）"), default=False
     )
@@ -145,6 +152,9 @@ class Card(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("tasks:card-detail", args=[self.board.platform_id, self.board_id, self.pk])
 
 
 class ChecklistItem(models.Model):

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
+from notifications.models import Kind as NotificationKind
+from notifications.services import notify
 from platforms import permissions as platform_policy
 from platforms.models import Goal, Membership
 
@@ -335,6 +337,7 @@ def card_create(
     if card.confidential and not platform_policy.is_coordinator(actor, board.platform):
         # Whoever writes a confidential card keeps access to it.
         card.assignees.add(actor)
+    card.watchers.add(actor)
     data = {"card": _card_data(card.pk), "wip_exceeded": _wip_exceeded(column)}
     _emit(board, "card.created", actor, data, card=card)
     _sync_goals(board, actor, {column.goal_id})
@@ -387,6 +390,8 @@ def card_update(*, actor, board: Board, card_id, version: int, fields: dict) -> 
         raise ValidationError(_("変更できない項目が含まれています。"))
     if card.version != version:
         raise CardConflict(_card_data(card.pk))
+    before = _helper_facts(card)
+    assigned_before = set(card.assignees.values_list("pk", flat=True))
     if "title" in fields:
         card.title = _clean_text(fields["title"], field="title", max_length=200, required=True)
     if "description" in fields:
@@ -424,6 +429,16 @@ def card_update(*, actor, board: Board, card_id, version: int, fields: dict) -> 
         except (TypeError, ValueError):
             raise ValidationError({"assignees": _("担当の指定が正しくありません。")}) from None
         card.assignees.set(assignees)
+        newly_assigned = [u for u in assignees if u.pk not in assigned_before]
+        if newly_assigned:
+            card.board = board
+            notify(
+                recipients=newly_assigned,
+                kind=NotificationKind.CARD_ASSIGNED,
+                platform=board.platform,
+                card=card,
+                actor=actor,
+            )
     if "labels" in fields:
         names = fields["labels"]
         if not isinstance(names, list) or len(names) > 10:
@@ -434,9 +449,29 @@ def card_update(*, actor, board: Board, card_id, version: int, fields: dict) -> 
         )
     card.version += 1
     card.save()
+    if _helper_facts(card) != before:
+        _tell_helpers(board, actor, card)
     data = {"card": _card_data(card.pk)}
     _emit(board, "card.updated", actor, data, card=card)
     return data
+
+
+def _helper_facts(card: Card) -> tuple:
+    """What a person who offered to help relies on."""
+    return (card.title, card.description, card.due_date, card.helpers_needed, card.helper_skills)
+
+
+def _tell_helpers(board: Board, actor, card: Card) -> None:
+    helpers = [claim.user for claim in card.claims.select_related("user")]
+    if helpers:
+        card.board = board
+        notify(
+            recipients=helpers,
+            kind=NotificationKind.HELPER_SLOT_CHANGED,
+            platform=board.platform,
+            card=card,
+            actor=actor,
+        )
 
 
 @transaction.atomic
@@ -456,6 +491,8 @@ def card_archive(*, actor, board: Board, card_id, archived: bool = True) -> dict
         order = _column_order(card.column, excluding=card)
         card.position = key_between(order[-1].position if order else None, None)
     card.save(update_fields=["archived", "position", "updated_at"])
+    if archived:
+        _tell_helpers(board, actor, card)
     data = {"card": _card_data_after_move(card)}
     _emit(board, "card.archived" if archived else "card.restored", actor, data, card=card)
     _sync_goals(board, actor, {card.column.goal_id})
@@ -510,6 +547,8 @@ def comment_add(*, actor, board: Board, card_id, body: str) -> Comment:
         members = Membership.objects.filter(platform=board.platform).select_related("user")
         mentioned = [m.user for m in members if f"@{m.user.name}" in body]
         comment.mentions.set(mentioned)
+    _tell_about_comment(board, actor, card, comment)
+    card.watchers.add(actor)
     data = {
         "card": _card_data(card.pk),
         "comment": {
@@ -522,6 +561,44 @@ def comment_add(*, actor, board: Board, card_id, body: str) -> Comment:
     }
     _emit(board, "comment.added", actor, data, card=card)
     return comment
+
+
+def _tell_about_comment(board: Board, actor, card: Card, comment: Comment) -> None:
+    """Mentioned people hear that they were named; the card's assignees and watchers
+    hear of the comment (once each: a mention says it already)."""
+    card.board = board
+    mentioned = list(comment.mentions.all())
+    notify(
+        recipients=mentioned,
+        kind=NotificationKind.MENTIONED,
+        platform=board.platform,
+        card=card,
+        actor=actor,
+    )
+    named = {u.pk for u in mentioned}
+    following = {u.pk: u for u in [*card.assignees.all(), *card.watchers.all()]}
+    notify(
+        recipients=[u for pk, u in following.items() if pk not in named],
+        kind=NotificationKind.CARD_COMMENTED,
+        platform=board.platform,
+        card=card,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def card_watch(*, actor, board: Board, card_id, watch: bool = True) -> bool:
+    """Follows (or stops following) a card's comments. Reading the board is enough:
+    observers and members of a read-only platform may watch too."""
+    if not policy.can_view_board(actor, board):
+        raise PermissionDenied(_("このボードを見る権限がありません。"))
+    card = _card_in(board, card_id)
+    _require_card_access(actor, card, board)
+    if watch:
+        card.watchers.add(actor)
+    else:
+        card.watchers.remove(actor)
+    return watch
 
 
 @transaction.atomic

@@ -208,6 +208,7 @@ def card_detail(request, platform_id, board_id, card_id):
             "form": form,
             "conflict": conflict,
             "comments": card.comments.select_related("author") if visible else [],
+            "watching": visible and card.watchers.filter(pk=request.user.pk).exists(),
             "history": [event_for(event_message(e), request.user.pk, role) for e in history],
             "columns": selectors.column_list_for_board(board=board),
             "comment_form": CommentForm(),
@@ -317,6 +318,10 @@ def card_action(request, platform_id, board_id, card_id, action):
     elif action in ("archive", "restore"):
         call = lambda: services.card_archive(  # noqa: E731
             actor=user, board=board, card_id=card.pk, archived=action == "archive"
+        )
+    elif action in ("watch", "unwatch"):
+        call = lambda: services.card_watch(  # noqa: E731
+            actor=user, board=board, card_id=card.pk, watch=action == "watch"
         )
     elif action in ("claim", "release"):
         call = lambda: services.helper_claim(  # noqa: E731

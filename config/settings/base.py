@@ -7,6 +7,8 @@ EMAIL_URL switch to real services.
 
 import secrets
 
+from celery.schedules import crontab
+
 from .env import BASE_DIR, VAR_DIR, env
 
 VAR_DIR.mkdir(exist_ok=True)
@@ -130,8 +132,47 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# At-least-once: a job is acknowledged after it ran, and redelivered when a worker
+# dies. No job may outlive the visibility timeout (or Redis hands it to a second
+# worker while the first still runs): the hard time limit is far below it.
+CELERY_TASK_TIME_LIMIT = 600
+CELERY_TASK_SOFT_TIME_LIMIT = 540
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    # A broker that does not answer must not hold up a person's request.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Tokyo"
+CELERY_BEAT_SCHEDULE = {
+    "notifications-sweep": {
+        "task": "notifications.jobs.deliveries_sweep",
+        "schedule": 60.0,
+    },
+    "notifications-digests": {
+        "task": "notifications.jobs.digests_send",
+        "schedule": crontab(minute="*/15"),
+    },
+    "notifications-reminders": {
+        "task": "notifications.jobs.reminders_send",
+        # Hourly and idempotent (each reminder has a key): a missed hour is made up.
+        "schedule": crontab(minute=5),
+    },
+}
+
+# Notifications
+# A pending delivery older than this is re-sent by the sweep (its job was lost).
+NOTIFICATIONS_SWEEP_GRACE_SECONDS = env.int("NOTIFICATIONS_SWEEP_GRACE_SECONDS", default=60)
+WEBPUSH_VAPID_PRIVATE_KEY = env.str("WEBPUSH_VAPID_PRIVATE_KEY", default="")
+WEBPUSH_VAPID_KEY_FILE = env.str(
+    "WEBPUSH_VAPID_KEY_FILE", default=str(VAR_DIR / "vapid_private.pem")
+)
+WEBPUSH_VAPID_SUBJECT = env.str("WEBPUSH_VAPID_SUBJECT", default="mailto:admin@hub.example.jp")
+# How long a push service keeps a message for a device that is offline.
+WEBPUSH_TTL_SECONDS = env.int("WEBPUSH_TTL_SECONDS", default=24 * 3600)
+# Push endpoints must be https; tests add their loopback push service here.
+WEBPUSH_INSECURE_HOSTS: list[str] = []
 
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [

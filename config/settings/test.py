@@ -12,3 +12,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Threads that serve sockets in tests close their connections after each message, so
 # the test database can be dropped at the end.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Tests sign pushes with their own VAPID key, apart from the local server's.
+WEBPUSH_VAPID_KEY_FILE = str(VAR_DIR / "test_vapid_private.pem")  # noqa: F405
+NOTIFICATIONS_SWEEP_GRACE_SECONDS = 0

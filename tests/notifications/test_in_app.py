@@ -117,7 +117,7 @@ def test_list_shows_only_my_notifications_and_the_bell_counts_them(
     empty = client.get(reverse("notifications:notification-list"))
 
     assert [n.recipient for n, _ in page.context["items"]] == [member]
-    assert 'aria-label="未読の数">1</span>' in page.content.decode()
+    assert 'data-testid="bell-count" aria-label="未読の数">1</span>' in page.content.decode()
     assert list(empty.context["items"]) == []
 
 

@@ -1,5 +1,8 @@
+
 """Board pages: who may open them, the no-JavaScript forms, conflicts, confidential
 cards, activity feeds and query counts."""
+
+import re
 
 import pytest
 from django.urls import reverse
@@ -112,7 +115,11 @@ def test_observer_page_has_no_edit_control(client, crew, board, columns):
     assert 'data-can-write="0"' in board_page
     assert "このボードは読むことだけができます。" in board_page
     for page in (board_page, card_page):
-        assert 'method="post"' not in page.split('<main id="main">')[1]
+        main = page.split('<main id="main">')[1]
+        # Watching a card is reading, not editing: observers may do it.
+        forms = re.findall(r'<form method="post" action="([^"]*)"', main)
+        assert main.count('method="post"') == len(forms)
+        assert all(action.endswith("/watch/") for action in forms), forms
 
 
 def test_no_js_create_move_and_comment(client, crew, board, columns):

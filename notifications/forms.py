@@ -1,0 +1,68 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import EmailMode, Kind
+from .preferences import NO_EMAIL_KINDS
+
+HOURS = [(h, f"{h}:00") for h in range(24)]
+
+
+def email_field(kind) -> str:
+    return f"email-{kind}"
+
+
+def push_field(kind) -> str:
+    return f"push-{kind}"
+
+
+class PreferencesForm(forms.Form):
+    """Per kind: email (immediate, digest, off) and push (on, off); then when the
+    digest comes, when pushes keep quiet, and the language of messages."""
+
+    language = forms.ChoiceField(label=_("メールと通知の言語"), choices=settings.LANGUAGES)
+    digest_hour = forms.TypedChoiceField(
+        label=_("まとめメールを送る時刻"), choices=HOURS, coerce=int
+    )
+    quiet_start_hour = forms.TypedChoiceField(
+        label=_("開始"),
+        choices=[("", _("設定しない")), *HOURS],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    quiet_end_hour = forms.TypedChoiceField(
+        label=_("終了"),
+        choices=[("", _("設定しない")), *HOURS],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind in Kind:
+            if kind not in NO_EMAIL_KINDS:
+                self.fields[email_field(kind)] = forms.ChoiceField(
+                    label=kind.label, choices=EmailMode.choices
+                )
+            self.fields[push_field(kind)] = forms.BooleanField(label=kind.label, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("quiet_start_hour"), cleaned.get("quiet_end_hour")
+        if (start is None) != (end is None):
+            raise forms.ValidationError(
+                _("プッシュ通知を控える時間は、開始と終了の両方を選んでください。")
+            )
+        if start is not None and start == end:
+            raise forms.ValidationError(
+                _("プッシュ通知を控える時間の開始と終了は違う時刻にしてください。")
+            )
+        return cleaned
+
+    def rows(self):
+        """(kind label, email field or None, push field) for the table."""
+        for kind in Kind:
+            email = self[email_field(kind)] if kind not in NO_EMAIL_KINDS else None
+            yield kind.label, email, self[push_field(kind)]

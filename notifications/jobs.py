@@ -1,0 +1,96 @@
+"""Celery jobs for notifications: take ids, load, act; safe to run twice."""
+
+import asyncio
+import logging
+
+from asgiref.sync import async_to_sync
+from celery import shared_task
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.utils import timezone
+
+from . import reminders, sending
+from .models import Channel, Delivery, DeliveryStatus
+from .services import SEND_BATCH, enqueue
+
+logger = logging.getLogger(__name__)
+
+# At most this many deliveries are re-enqueued per sweep; the next sweep takes more.
+SWEEP_LIMIT = 5000
+
+
+@shared_task(acks_late=True)
+def deliveries_send(delivery_ids: list[int]) -> int:
+    """Sends the given deliveries that are still pending (none twice)."""
+    now = timezone.now()
+    claimed = sending.claim(Delivery.objects.filter(pk__in=delivery_ids, digest=False), now=now)
+    sending.send_claimed(claimed, now=now)
+    return len(claimed)
+
+
+def sweep(*, now) -> int:
+    """Gives back claims whose worker died, and enqueues every delivery that is due
+    and has waited longer than the grace period (its job was never run)."""
+    Delivery.objects.filter(
+        status=DeliveryStatus.SENDING, claimed_at__lt=now - sending.STALE_CLAIM
+    ).update(status=DeliveryStatus.PENDING, claim_token="")
+    grace = timezone.timedelta(seconds=settings.NOTIFICATIONS_SWEEP_GRACE_SECONDS)
+    ids = list(
+        Delivery.objects.filter(
+            status=DeliveryStatus.PENDING, digest=False, next_attempt_at__lte=now - grace
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:SWEEP_LIMIT]
+    )
+    for start in range(0, len(ids), SEND_BATCH):
+        enqueue(deliveries_send, ids[start : start + SEND_BATCH])
+    return len(ids)
+
+
+@shared_task(acks_late=True)
+def deliveries_sweep() -> int:
+    return sweep(now=timezone.now())
+
+
+@shared_task(acks_late=True)
+def digests_send() -> int:
+    """One digest email to each person whose digest time has come."""
+    now = timezone.now()
+    recipients = (
+        Delivery.objects.filter(
+            channel=Channel.EMAIL,
+            digest=True,
+            status=DeliveryStatus.PENDING,
+            next_attempt_at__lte=now,
+        )
+        .order_by()
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    return sum(sending.send_digest(recipient_id, now=now) for recipient_id in list(recipients))
+
+
+@shared_task(acks_late=True)
+def reminders_send() -> int:
+    return reminders.reminders_send(now=timezone.now())
+
+
+BELL_GROUP = "notifications.user.{}"
+
+
+@shared_task(acks_late=True)
+def bell_publish(user_ids: list[int]) -> None:
+    """Tells each person's open pages that their unread count changed. Best effort:
+    the count on every page load is the truth."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+
+    async def publish():
+        for user_id in user_ids:
+            await layer.group_send(BELL_GROUP.format(user_id), {"type": "bell.changed"})
+
+    try:
+        async_to_sync(asyncio.wait_for)(publish(), timeout=10)
+    except Exception:  # a layer that is down or slow must not fail the caller
+        logger.warning("bell update for %s people not published", len(user_ids))

@@ -1,0 +1,101 @@
+"""What each person wants by default, and their choices read in bulk.
+
+In-app is always on. Email is immediate for what asks something of the person or
+changes their place in a group, gathered in the daily digest for what is good to
+know, and never for an invitation (the invitation email itself is the message).
+Push is on for what wants attention today.
+"""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from .models import EmailMode, Kind, NotificationSettings, Preference
+
+IMMEDIATE, DIGEST, OFF = EmailMode.IMMEDIATE, EmailMode.DIGEST, EmailMode.OFF
+
+# kind: (email, push)
+DEFAULTS = {
+    Kind.INVITED: (OFF, True),
+    Kind.JOIN_REQUESTED: (IMMEDIATE, True),
+    Kind.JOIN_APPROVED: (IMMEDIATE, True),
+    Kind.JOIN_DECLINED: (IMMEDIATE, False),
+    Kind.MADE_COORDINATOR: (IMMEDIATE, False),
+    Kind.REMOVED: (IMMEDIATE, False),
+    Kind.STATUS_CHANGED: (DIGEST, False),
+    Kind.DEADLINE_NEAR: (IMMEDIATE, True),
+    Kind.GOAL_REACHED: (DIGEST, False),
+    Kind.CARD_ASSIGNED: (IMMEDIATE, True),
+    Kind.MENTIONED: (IMMEDIATE, True),
+    Kind.CARD_COMMENTED: (DIGEST, False),
+    Kind.HELPER_SLOT_CHANGED: (IMMEDIATE, True),
+    Kind.CARD_DUE_TOMORROW: (DIGEST, True),
+    Kind.CARD_OVERDUE: (IMMEDIATE, True),
+}
+
+# The invitation email already reaches the person (and people without an account).
+NO_EMAIL_KINDS = {Kind.INVITED}
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+def choices_for(user_ids, kind) -> dict[int, tuple[str, bool]]:
+    """{user_id: (email mode, push)} for one kind, in one query."""
+    email, push = DEFAULTS[kind]
+    chosen = {
+        p.user_id: (p.email, p.push)
+        for p in Preference.objects.filter(user_id__in=user_ids, kind=kind)
+    }
+    result = {}
+    for user_id in user_ids:
+        mode, wants_push = chosen.get(user_id, (email, push))
+        result[user_id] = (OFF if kind in NO_EMAIL_KINDS else mode, wants_push)
+    return result
+
+
+def table_for(user) -> dict[str, tuple[str, bool]]:
+    """Every kind's current choice for one person (the preferences page)."""
+    chosen = {p.kind: (p.email, p.push) for p in Preference.objects.filter(user=user)}
+    return {kind: chosen.get(kind, DEFAULTS[kind]) for kind in Kind}
+
+
+def settings_for(user) -> NotificationSettings:
+    """The person's settings; an unsaved default row when they never chose."""
+    found = NotificationSettings.objects.filter(user=user).first()
+    return found or NotificationSettings(user=user)
+
+
+def settings_by_user(user_ids) -> dict[int, NotificationSettings]:
+    found = {s.user_id: s for s in NotificationSettings.objects.filter(user_id__in=user_ids)}
+    return {uid: found.get(uid) or NotificationSettings(user_id=uid) for uid in user_ids}
+
+
+def language_of(user_settings: NotificationSettings) -> str:
+    codes = {code for code, _name in settings.LANGUAGES}
+    return user_settings.language if user_settings.language in codes else settings.LANGUAGE_CODE
+
+
+def next_digest_at(user_settings: NotificationSettings, now: datetime) -> datetime:
+    """The next time at the person's digest hour, Tokyo time, after `now`."""
+    local = now.astimezone(TOKYO)
+    at = datetime.combine(local.date(), time(user_settings.digest_hour % 24), TOKYO)
+    if at <= local:
+        at += timedelta(days=1)
+    return at
+
+
+def quiet_until(user_settings: NotificationSettings, now: datetime) -> datetime | None:
+    """When the person's quiet hours end, if `now` falls inside them."""
+    start, end = user_settings.quiet_start_hour, user_settings.quiet_end_hour
+    if start is None or end is None or start == end:
+        return None
+    local = now.astimezone(TOKYO)
+    hour = local.hour
+    inside = start <= hour < end if start < end else hour >= start or hour < end
+    if not inside:
+        return None
+    end_at = datetime.combine(local.date(), time(end), TOKYO)
+    if end_at <= local:
+        end_at += timedelta(days=1)
+    return end_at

@@ -1,0 +1,84 @@
+"""Reminders the schedule sends: cards due tomorrow or overdue (to their assignees)
+and a platform's deadline 7 days and 1 day ahead (to its coordinators).
+
+The job runs every hour. Each reminder carries a key (the card or platform and the
+date it is about), so running it again, or after a missed hour, tells nobody twice.
+A card stops reminding when it is archived, its board or column is archived, or its
+platform is no longer open for work.
+"""
+
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+
+from platforms.models import Membership, Platform, Role, Status
+from tasks.models import Card
+
+from .models import Kind
+from .preferences import TOKYO
+from .services import notify
+
+DEADLINE_DAYS = (7, 1)
+OPEN_STATUSES = (Status.RECRUITING, Status.ACTIVE)
+
+
+def today_in_tokyo(now: datetime) -> date:
+    return now.astimezone(TOKYO).date()
+
+
+def _open_cards():
+    return (
+        Card.objects.filter(
+            archived=False,
+            column__archived=False,
+            board__archived=False,
+            board__platform__status__in=OPEN_STATUSES,
+        )
+        .select_related("board__platform")
+        .prefetch_related("assignees")
+    )
+
+
+@transaction.atomic
+def reminders_send(*, now: datetime) -> int:
+    today = today_in_tokyo(now)
+    count = 0
+    for card in _open_cards().filter(due_date=today + timedelta(days=1)):
+        count += len(
+            notify(
+                recipients=card.assignees.all(),
+                kind=Kind.CARD_DUE_TOMORROW,
+                card=card,
+                data={"due": card.due_date.isoformat()},
+                dedupe_key=f"card:{card.pk}:due:{card.due_date.isoformat()}",
+            )
+        )
+    for card in _open_cards().filter(due_date__lt=today):
+        count += len(
+            notify(
+                recipients=card.assignees.all(),
+                kind=Kind.CARD_OVERDUE,
+                card=card,
+                data={"due": card.due_date.isoformat()},
+                dedupe_key=f"card:{card.pk}:overdue:{card.due_date.isoformat()}",
+            )
+        )
+    for days in DEADLINE_DAYS:
+        deadline = today + timedelta(days=days)
+        for platform in Platform.objects.filter(status__in=OPEN_STATUSES, deadline=deadline):
+            coordinators = [
+                m.user
+                for m in Membership.objects.filter(
+                    platform=platform, role=Role.COORDINATOR
+                ).select_related("user")
+            ]
+            count += len(
+                notify(
+                    recipients=coordinators,
+                    kind=Kind.DEADLINE_NEAR,
+                    platform=platform,
+                    data={"days": days, "deadline": deadline.isoformat()},
+                    dedupe_key=f"platform:{platform.pk}:deadline:{days}:{deadline.isoformat()}",
+                )
+            )
+    return count
