@@ -1,6 +1,13 @@
-from django.contrib import admin
+"""Staff see who was told what and how it went. Failed deliveries are the ones to
+look at: their last error says why."""
 
-from .models import Notification
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .jobs import deliveries_send
+from .models import Delivery, DeliveryStatus, Notification, PushSubscription
+from .services import SEND_BATCH, enqueue
 
 
 @admin.register(Notification)
@@ -8,4 +15,44 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["recipient", "kind", "platform", "created_at", "read_at"]
     list_filter = ["kind"]
     search_fields = ["recipient__email"]
-    raw_id_fields = ["recipient", "actor", "platform"]
+    raw_id_fields = ["recipient", "actor", "platform", "card"]
+    # The card is named by id only: staff are not entitled to case details.
+    exclude = ["data"]
+
+
+@admin.action(description=_("選んだ配信をもう一度送る"))
+def retry_deliveries(modeladmin, request, queryset):
+    failed = queryset.filter(status=DeliveryStatus.FAILED)
+    ids = list(failed.values_list("pk", flat=True))
+    failed.update(
+        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
+    )
+    for start in range(0, len(ids), SEND_BATCH):
+        enqueue(deliveries_send, ids[start : start + SEND_BATCH])
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = [
+        "recipient",
+        "channel",
+        "digest",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    ]
+    list_filter = ["status", "channel", "digest"]
+    search_fields = ["recipient__email"]
+    raw_id_fields = ["notification", "recipient", "subscription"]
+    readonly_fields = ["claim_token", "claimed_at", "sent_at", "created_at", "last_error"]
+    actions = [retry_deliveries]
+
+
+@admin.register(PushSubscription)
+class PushSubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["user", "label", "created_at", "last_success_at"]
+    search_fields = ["user__email"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["endpoint", "p256dh", "auth"]

@@ -1,4 +1,3 @@
-
 """Board pages: who may open them, the no-JavaScript forms, conflicts, confidential
 cards, activity feeds and query counts."""
 

@@ -1,0 +1,8 @@
+import pytest
+
+from tests.tasks.conftest import board, columns, crew  # noqa: F401 - shared fixtures
+
+
+@pytest.fixture(autouse=True)
+def _no_loopback_push(settings):
+    settings.WEBPUSH_INSECURE_HOSTS = ["127.0.0.1"]

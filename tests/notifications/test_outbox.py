@@ -1,0 +1,263 @@
+"""The outbox: notifications and deliveries written with the change, sent after
+commit, at most once, retried with backoff, swept when their job was lost."""
+
+import smtplib
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications import jobs, sending
+from notifications.models import (
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    Kind,
+    Notification,
+    Preference,
+    PushSubscription,
+)
+from notifications.services import notify
+from platforms import services as platform_services
+from platforms.models import Role, Status
+from tests.factories import PlatformFactory, UserFactory, member_of
+
+pytestmark = pytest.mark.django_db
+
+
+def approve(coordinator, platform, applicant):
+    request = platform_services.join_request_create(
+        actor=applicant, platform=platform, message="参加したいです"
+    )
+    return platform_services.join_request_decide(
+        actor=coordinator, join_request=request, approve=True
+    )
+
+
+def test_deliveries_are_written_with_the_change_and_sent_after_commit(
+    coordinator, platform, django_capture_on_commit_callbacks
+):
+    applicant = UserFactory(display_name="申請者")
+    request = platform_services.join_request_create(
+        actor=applicant, platform=platform, message="参加したいです"
+    )
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        platform_services.join_request_decide(actor=coordinator, join_request=request, approve=True)
+    delivery = Delivery.objects.get(recipient=applicant)
+
+    assert delivery.notification.kind == Kind.JOIN_APPROVED
+    assert (delivery.channel, delivery.status, delivery.digest) == ("email", "pending", False)
+    assert mail.outbox == [m for m in mail.outbox if applicant.email not in m.to]
+
+    for callback in callbacks:
+        callback()
+    delivery.refresh_from_db()
+
+    assert delivery.status == DeliveryStatus.SENT
+    assert [m.to for m in mail.outbox if m.to == [applicant.email]] == [[applicant.email]]
+
+
+def test_a_change_that_fails_leaves_no_notification_and_no_delivery(coordinator, platform):
+    member = UserFactory()
+    member_of(platform, member)
+    with pytest.raises(ValidationError), transaction.atomic():
+        platform_services.platform_transition(
+            actor=coordinator, platform=platform, to_status=Status.ACTIVE
+        )
+        raise ValidationError("後続の処理が失敗した")
+
+    assert Notification.objects.count() == 0
+    assert Delivery.objects.count() == 0
+
+
+def test_writing_costs_the_same_queries_for_five_or_fifty_members():
+    def queries_for(size):
+        platform = PlatformFactory(status=Status.RECRUITING)
+        coordinator = UserFactory()
+        member_of(platform, coordinator, Role.COORDINATOR)
+        people = [UserFactory() for _ in range(size)]
+        for person in people:
+            member_of(platform, person)
+        for person in people[::3]:
+            PushSubscription.objects.create(
+                user=person, endpoint=f"https://push.example/{person.pk}", p256dh="k", auth="a"
+            )
+        for person in people[::4]:
+            Preference.objects.create(
+                user=person, kind=Kind.STATUS_CHANGED, email="immediate", push=True
+            )
+        with CaptureQueriesContext(connection) as queries:
+            notify(
+                recipients=people,
+                kind=Kind.STATUS_CHANGED,
+                platform=platform,
+                actor=coordinator,
+                data={"to": Status.ACTIVE},
+            )
+        return len(queries), Delivery.objects.filter(notification__platform=platform).count()
+
+    small, small_rows = queries_for(5)
+    large, large_rows = queries_for(50)
+
+    assert small == large
+    assert large_rows > small_rows >= 5
+
+
+def test_a_delivery_is_sent_once_when_its_job_runs_twice(coordinator, platform):
+    applicant = UserFactory()
+    approve(coordinator, platform, applicant)
+    delivery = Delivery.objects.get(recipient=applicant)
+    mail.outbox.clear()
+
+    first = jobs.deliveries_send([delivery.pk])
+    second = jobs.deliveries_send([delivery.pk])
+
+    assert (first, second) == (1, 0)
+    assert len(mail.outbox) == 1
+
+
+def test_a_claimed_delivery_cannot_be_claimed_again(coordinator, platform):
+    applicant = UserFactory()
+    approve(coordinator, platform, applicant)
+    now = timezone.now()
+    rows = Delivery.objects.filter(recipient=applicant)
+
+    assert len(sending.claim(rows, now=now)) == 1
+    assert sending.claim(rows, now=now) == []
+
+
+class Broken:
+    """An email backend whose server fails in a chosen way."""
+
+    error = smtplib.SMTPServerDisconnected("接続が切れた")
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def open(self):
+        return True
+
+    def close(self):
+        pass
+
+    def send_messages(self, messages):
+        raise Broken.error
+
+
+@pytest.fixture
+def broken_mail(settings):
+    settings.EMAIL_BACKEND = f"{__name__}.Broken"
+    yield Broken
+    Broken.error = smtplib.SMTPServerDisconnected("接続が切れた")
+
+
+def test_a_failure_retries_with_growing_backoff_then_fails_for_good(
+    coordinator, platform, broken_mail, admin_client
+):
+    applicant = UserFactory()
+    approve(coordinator, platform, applicant)
+    delivery = Delivery.objects.get(recipient=applicant)
+    waits = []
+    for _attempt in range(sending.MAX_ATTEMPTS):
+        before = timezone.now()
+        Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=before)
+        jobs.deliveries_send([delivery.pk])
+        delivery.refresh_from_db()
+        waits.append(round((delivery.next_attempt_at - before).total_seconds() / 60))
+
+    assert delivery.status == DeliveryStatus.FAILED
+    assert delivery.attempts == sending.MAX_ATTEMPTS
+    assert "接続が切れた" in delivery.last_error
+    assert waits[:7] == [1, 2, 4, 8, 16, 32, 60]
+    page = admin_client.get(
+        reverse("admin:notifications_delivery_changelist"), {"status__exact": "failed"}
+    )
+    assert page.status_code == 200
+    assert str(applicant) in page.content.decode()
+    assert "接続が切れた" in page.content.decode()
+
+
+def test_a_refused_recipient_fails_at_once(
+    coordinator, platform, broken_mail, django_capture_on_commit_callbacks
+):
+    broken_mail.error = smtplib.SMTPRecipientsRefused({"x@example.jp": (550, b"no such user")})
+    applicant = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(coordinator, platform, applicant)
+    delivery = Delivery.objects.get(recipient=applicant)
+
+    assert delivery.status == DeliveryStatus.FAILED
+    assert delivery.attempts == 1
+
+
+def test_the_sweep_sends_what_was_never_picked_up_and_frees_dead_claims(
+    coordinator, platform, django_capture_on_commit_callbacks
+):
+    applicant, other = UserFactory(), UserFactory()
+    with django_capture_on_commit_callbacks(execute=False):
+        approve(coordinator, platform, applicant)
+        approve(coordinator, platform, other)
+    lost = Delivery.objects.get(recipient=applicant)
+    dead = Delivery.objects.get(recipient=other)
+    stale = timezone.now() - sending.STALE_CLAIM - timedelta(minutes=1)
+    Delivery.objects.filter(pk=dead.pk).update(
+        status=DeliveryStatus.SENDING, claim_token="dead", claimed_at=stale
+    )
+    mail.outbox.clear()
+
+    swept = jobs.sweep(now=timezone.now())
+    again = jobs.sweep(now=timezone.now())
+
+    # Two approvals, and the two join requests the coordinator was told of.
+    assert swept == 4
+    assert again == 0
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [applicant.email, other.email, coordinator.email, coordinator.email]
+    )
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+    assert {lost.pk, dead.pk} <= set(Delivery.objects.values_list("pk", flat=True))
+
+
+def test_a_recent_claim_is_left_to_its_worker(coordinator, platform):
+    applicant = UserFactory()
+    with transaction.atomic():
+        approve(coordinator, platform, applicant)
+        Delivery.objects.filter(recipient=applicant).update(
+            status=DeliveryStatus.SENDING, claim_token="busy", claimed_at=timezone.now()
+        )
+
+    mail.outbox.clear()
+    jobs.sweep(now=timezone.now())
+
+    assert Delivery.objects.get(recipient=applicant).status == DeliveryStatus.SENDING
+    assert [m for m in mail.outbox if m.to == [applicant.email]] == []
+
+
+def test_email_off_writes_no_email_delivery_and_push_needs_a_device(coordinator, platform):
+    quiet, pushed = UserFactory(), UserFactory()
+    Preference.objects.create(user=quiet, kind=Kind.JOIN_APPROVED, email="off", push=False)
+    PushSubscription.objects.create(
+        user=pushed, endpoint="https://push.example/1", p256dh="k", auth="a"
+    )
+    approve(coordinator, platform, quiet)
+    approve(coordinator, platform, pushed)
+
+    assert Notification.objects.filter(recipient=quiet).count() == 1
+    assert not Delivery.objects.filter(recipient=quiet).exists()
+    assert sorted(Delivery.objects.filter(recipient=pushed).values_list("channel", flat=True)) == [
+        Channel.EMAIL,
+        Channel.PUSH,
+    ]
+
+
+def test_an_invitation_is_emailed_once_not_twice(coordinator, platform):
+    invited = UserFactory()
+    platform_services.invitation_create(actor=coordinator, platform=platform, email=invited.email)
+
+    assert Notification.objects.filter(recipient=invited, kind=Kind.INVITED).count() == 1
+    assert not Delivery.objects.filter(recipient=invited, channel=Channel.EMAIL).exists()
