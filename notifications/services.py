@@ -9,6 +9,7 @@ send them are enqueued after commit; if the broker is down then, the sweep
 import base64
 import binascii
 import logging
+import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -158,15 +159,32 @@ def _after_commit(delivery_ids: list[int], user_ids: list[int]) -> None:
     enqueue(jobs.bell_publish, user_ids)
 
 
+# After a failed publish, jobs are not offered to the broker for this long: a person's
+# request pays for at most one refused connection while the broker is down.
+BROKER_PAUSE_SECONDS = 10
+_broker_paused_until = 0.0
+
+
 def enqueue(task, *args) -> bool:
     """Hands a job to the broker, once and without waiting: when the broker is down
     the person's action must still succeed; the rows are the record and the sweep
     sends them later."""
-    try:
-        task.apply_async(args=args, retry=False)
-    except Exception:  # any broker or connection error; the outbox row stays pending
-        logger.warning("could not enqueue %s; the sweep will pick it up", task.name)
+    global _broker_paused_until
+    if task.app.conf.task_always_eager:
+        task.apply(args=args)
+        return True
+    if time.monotonic() < _broker_paused_until:
         return False
+    try:
+        with task.app.producer_or_acquire() as producer:
+            # One connection attempt, not kombu's default of retrying for seconds.
+            producer.connection.ensure_connection(max_retries=1, interval_start=0)
+            task.apply_async(args=args, producer=producer, retry=False)
+    except Exception:  # any broker or connection error; the outbox row stays pending
+        _broker_paused_until = time.monotonic() + BROKER_PAUSE_SECONDS
+        logger.warning("could not enqueue %s; the sweep will pick it up", task.name, exc_info=True)
+        return False
+    _broker_paused_until = 0.0
     return True
 
 

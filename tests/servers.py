@@ -185,3 +185,126 @@ class PushService:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+# --- a broker and a worker of our own -----------------------------------------------
+
+
+@contextmanager
+def redis_server(port: int | None = None, startup_seconds: float = 10):
+    """A private redis-server on loopback (nothing kept on disk); yields its URL.
+    Starting it again on the same port is how a test brings a broker back."""
+    port = port or free_port()
+    process = subprocess.Popen(  # noqa: S603 - Debian's redis-server, fixed arguments
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--logfile",
+            "",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    deadline = time.monotonic() + startup_seconds
+    while True:
+        try:
+            if redis.Redis.from_url(url, socket_connect_timeout=0.5).ping():
+                break
+        except redis.RedisError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError("redis-server did not start") from None
+            time.sleep(0.05)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@contextmanager
+def celery_worker(*, broker_url: str, smtp_port: int, startup_seconds: float = 60):
+    """A real `celery worker` process on the test database, taking jobs from
+    `broker_url` and mailing through the test's SMTP server."""
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
+        "DATABASE_URL": test_database_url(),
+        "REDIS_URL": broker_url,
+        "HUB_TEST_SMTP_PORT": str(smtp_port),
+        "PYTHONUNBUFFERED": "1",
+    }
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=WARNING",
+            f"--hostname=test-{free_port()}@127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        from config.celery import app
+
+        with celery_broker(broker_url):
+            deadline = time.monotonic() + startup_seconds
+            while not app.control.ping(timeout=0.5):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("celery worker did not start")
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@contextmanager
+def celery_broker(url: str):
+    """This process publishes jobs to `url` instead of running them eagerly."""
+    from config.celery import app
+
+    def forget_connections():
+        from kombu import pools
+
+        from notifications import services
+
+        pools.reset()  # kombu's process-wide pools, keyed by broker
+        services._broker_paused_until = 0.0
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    saved = (app.conf.broker_url, app.conf.task_always_eager)
+    forget_connections()
+    app.conf.broker_url, app.conf.task_always_eager = url, False
+    try:
+        yield app
+    finally:
+        forget_connections()
+        app.conf.broker_url, app.conf.task_always_eager = saved
+
+
+def wait_until(predicate, *, timeout: float = 30, interval: float = 0.1):
+    """Polls until `predicate()` is true; bounded, so a broken test ends."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(interval)
+    return True
