@@ -25,7 +25,11 @@ migrate: setup
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 
+# The periodic jobs (reminders, digests, the delivery sweep) run beside the server in
+# embedded mode and stop with it; with REDIS_URL set, run celery worker and beat instead.
 run: demo
+	$(BIN)/python manage.py run_schedules & schedules=$$!; \
+	trap 'kill $$schedules 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --ws websockets-sansio --ws-max-size 65536 --lifespan off
 
 test: setup
@@ -44,3 +48,4 @@ messages: setup
 
 bench: setup
 	$(BIN)/python bench/board_fanout.py
+	$(BIN)/python bench/notify_fanout.py

@@ -4,6 +4,7 @@ real modules, the demo data loads twice without harm."""
 import importlib
 import importlib.util
 import io
+import os
 import shlex
 from pathlib import Path
 
@@ -51,6 +52,29 @@ def test_compose_environment_is_read_by_settings():
         assert variable in environment
         assert f'"{variable}"' in settings_text
     assert importlib.util.find_spec(environment["DJANGO_SETTINGS_MODULE"]) is not None
+
+
+def test_production_settings_start_with_the_compose_environment():
+    """Every variable production insists on is given by docker-compose."""
+    import subprocess
+    import sys
+
+    environment = {k: str(v) for k, v in _compose()["x-hub"]["environment"].items()}
+    environment["DATABASE_URL"] = "sqlite:///:memory:"
+    result = subprocess.run(  # noqa: S603 - our own interpreter
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from notifications.vapid import application_server_key as k; print(k())",
+        ],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], **environment},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert len(result.stdout.strip()) == 87  # a P-256 public key, base64url
 
 
 @pytest.mark.django_db

@@ -71,7 +71,8 @@ def test_with_the_broker_down_actions_succeed_and_later_arrive_exactly_once():
     member_of(platform, coordinator, Role.COORDINATOR)
     applicants = [UserFactory() for _ in range(5)]
     requests = [
-        JoinRequest.objects.create(platform=platform, user=a, message="よろしく") for a in applicants
+        JoinRequest.objects.create(platform=platform, user=a, message="よろしく")
+        for a in applicants
     ]
     client = Client()
     client.force_login(coordinator)
