@@ -99,6 +99,11 @@ def absolute(path: str) -> str:
 
 
 def send_claimed(deliveries: list[Delivery], *, now) -> None:
+    gone = [d for d in deliveries if not d.recipient.is_active]
+    if gone:
+        # A deactivated account gets nothing more from us.
+        _failed(gone, "recipient deactivated", now=now, permanent=True)
+        deliveries = [d for d in deliveries if d.recipient.is_active]
     user_settings = preferences.settings_by_user({d.recipient_id for d in deliveries})
     emails = [d for d in deliveries if d.channel == Channel.EMAIL]
     if emails:

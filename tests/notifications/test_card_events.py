@@ -167,8 +167,18 @@ def test_losing_access_hides_the_title_everywhere_it_is_rendered(crew, board, co
     listed = notification_text(notification)
     payload = sending.push_payload(push, "ja")
     digest_mail = sending.digest_email(member, [digest], "ja")
+    immediate = sending.notification_email(digest, "ja")
+    html = immediate.alternatives[0][0]
 
-    for text in (listed, payload["body"], digest_mail.subject, digest_mail.body):
+    for text in (
+        listed,
+        payload["body"],
+        digest_mail.subject,
+        digest_mail.body,
+        immediate.subject,
+        immediate.body,
+        html,
+    ):
         assert "Aさん" not in text
     assert "非公開のカード" in listed
     assert "非公開のカード" in digest_mail.body

@@ -261,3 +261,82 @@ def test_an_invitation_is_emailed_once_not_twice(coordinator, platform):
 
     assert Notification.objects.filter(recipient=invited, kind=Kind.INVITED).count() == 1
     assert not Delivery.objects.filter(recipient=invited, channel=Channel.EMAIL).exists()
+
+
+def test_push_waits_for_the_end_of_quiet_hours(coordinator, platform, settings):
+    from datetime import datetime
+
+    from notifications.models import NotificationSettings
+    from notifications.preferences import TOKYO, quiet_until
+
+    applicant = UserFactory()
+    NotificationSettings.objects.create(user=applicant, quiet_start_hour=22, quiet_end_hour=7)
+    PushSubscription.objects.create(
+        user=applicant, endpoint="http://127.0.0.1:9/push", p256dh="k", auth="a"
+    )
+    late = datetime(2026, 11, 27, 23, 30, tzinfo=TOKYO)
+    settings_row = NotificationSettings.objects.get(user=applicant)
+    assert quiet_until(settings_row, late) == datetime(2026, 11, 28, 7, 0, tzinfo=TOKYO)
+    assert quiet_until(settings_row, datetime(2026, 11, 28, 6, 59, tzinfo=TOKYO)).hour == 7
+    assert quiet_until(settings_row, datetime(2026, 11, 28, 7, 0, tzinfo=TOKYO)) is None
+    approve(coordinator, platform, applicant)
+    push = Delivery.objects.get(recipient=applicant, channel="push")
+
+    claimed = sending.claim(Delivery.objects.filter(pk=push.pk), now=late)
+    sending.send_claimed(claimed, now=late)
+    push.refresh_from_db()
+
+    assert push.status == DeliveryStatus.PENDING
+    assert push.attempts == 0
+    assert push.next_attempt_at == datetime(2026, 11, 28, 7, 0, tzinfo=TOKYO)
+
+
+def test_a_deactivated_account_is_not_mailed(
+    coordinator, platform, django_capture_on_commit_callbacks
+):
+    applicant = UserFactory()
+    with django_capture_on_commit_callbacks(execute=False):
+        approve(coordinator, platform, applicant)
+    applicant.is_active = False
+    applicant.save(update_fields=["is_active"])
+    mail.outbox.clear()
+
+    jobs.sweep(now=timezone.now())
+
+    assert [m for m in mail.outbox if m.to == [applicant.email]] == []
+    assert Delivery.objects.get(recipient=applicant).status == DeliveryStatus.FAILED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_claiming_at_once_never_share_a_delivery():
+    """On PostgreSQL the claim's UPDATE takes each row's lock: the second worker waits,
+    re-reads the row, finds it no longer pending and skips it."""
+    import threading
+
+    from django.db import connections
+
+    platform = PlatformFactory(status=Status.RECRUITING)
+    people = [UserFactory() for _ in range(30)]
+    notify(recipients=people, kind=Kind.JOIN_APPROVED, platform=platform)
+    Delivery.objects.update(status=DeliveryStatus.PENDING, claim_token="")  # sent eagerly
+    ids = list(Delivery.objects.values_list("pk", flat=True))
+    start = threading.Barrier(2)
+    taken: list[list[int]] = []
+
+    def worker():
+        try:
+            start.wait()
+            rows = sending.claim(Delivery.objects.filter(pk__in=ids), now=timezone.now())
+            taken.append([d.pk for d in rows])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert len(taken) == 2
+    assert not set(taken[0]) & set(taken[1])
+    assert sorted(taken[0] + taken[1]) == sorted(ids)
