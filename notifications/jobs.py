@@ -87,10 +87,11 @@ def bell_publish(user_ids: list[int]) -> None:
         return
 
     async def publish():
-        for user_id in user_ids:
-            await layer.group_send(BELL_GROUP.format(user_id), {"type": "bell.changed"})
+        async with asyncio.timeout(10):
+            for user_id in user_ids:
+                await layer.group_send(BELL_GROUP.format(user_id), {"type": "bell.changed"})
 
     try:
-        async_to_sync(asyncio.wait_for)(publish(), timeout=10)
+        async_to_sync(publish)()
     except Exception:  # a layer that is down or slow must not fail the caller
-        logger.warning("bell update for %s people not published", len(user_ids))
+        logger.warning("bell update for %s people not published", len(user_ids), exc_info=True)

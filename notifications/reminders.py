@@ -10,6 +10,7 @@ platform is no longer open for work.
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 
 from platforms.models import Membership, Platform, Role, Status
 from tasks.models import Card
@@ -43,26 +44,20 @@ def _open_cards():
 def reminders_send(*, now: datetime) -> int:
     today = today_in_tokyo(now)
     count = 0
-    for card in _open_cards().filter(due_date=today + timedelta(days=1)):
-        count += len(
-            notify(
-                recipients=card.assignees.all(),
-                kind=Kind.CARD_DUE_TOMORROW,
-                card=card,
-                data={"due": card.due_date.isoformat()},
-                dedupe_key=f"card:{card.pk}:due:{card.due_date.isoformat()}",
+    due_tomorrow = (Kind.CARD_DUE_TOMORROW, "due", Q(due_date=today + timedelta(days=1)))
+    overdue = (Kind.CARD_OVERDUE, "overdue", Q(due_date__lt=today))
+    for kind, tag, when in (due_tomorrow, overdue):
+        for card in _open_cards().filter(when):
+            due = card.due_date.isoformat()
+            count += len(
+                notify(
+                    recipients=card.assignees.all(),
+                    kind=kind,
+                    card=card,
+                    data={"due": due},
+                    dedupe_key=f"card:{card.pk}:{tag}:{due}",
+                )
             )
-        )
-    for card in _open_cards().filter(due_date__lt=today):
-        count += len(
-            notify(
-                recipients=card.assignees.all(),
-                kind=Kind.CARD_OVERDUE,
-                card=card,
-                data={"due": card.due_date.isoformat()},
-                dedupe_key=f"card:{card.pk}:overdue:{card.due_date.isoformat()}",
-            )
-        )
     for days in DEADLINE_DAYS:
         deadline = today + timedelta(days=days)
         for platform in Platform.objects.filter(status__in=OPEN_STATUSES, deadline=deadline):

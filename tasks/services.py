@@ -430,15 +430,7 @@ def card_update(*, actor, board: Board, card_id, version: int, fields: dict) -> 
             raise ValidationError({"assignees": _("担当の指定が正しくありません。")}) from None
         card.assignees.set(assignees)
         newly_assigned = [u for u in assignees if u.pk not in assigned_before]
-        if newly_assigned:
-            card.board = board
-            notify(
-                recipients=newly_assigned,
-                kind=NotificationKind.CARD_ASSIGNED,
-                platform=board.platform,
-                card=card,
-                actor=actor,
-            )
+        _tell(NotificationKind.CARD_ASSIGNED, newly_assigned, board, actor, card)
     if "labels" in fields:
         names = fields["labels"]
         if not isinstance(names, list) or len(names) > 10:
@@ -461,17 +453,16 @@ def _helper_facts(card: Card) -> tuple:
     return (card.title, card.description, card.due_date, card.helpers_needed, card.helper_skills)
 
 
+def _tell(kind: str, recipients, board: Board, actor, card: Card) -> None:
+    """Notifies people about a card (notifications.services.notify keeps a
+    confidential card from anyone who may not see it)."""
+    card.board = board
+    notify(recipients=recipients, kind=kind, platform=board.platform, card=card, actor=actor)
+
+
 def _tell_helpers(board: Board, actor, card: Card) -> None:
     helpers = [claim.user for claim in card.claims.select_related("user")]
-    if helpers:
-        card.board = board
-        notify(
-            recipients=helpers,
-            kind=NotificationKind.HELPER_SLOT_CHANGED,
-            platform=board.platform,
-            card=card,
-            actor=actor,
-        )
+    _tell(NotificationKind.HELPER_SLOT_CHANGED, helpers, board, actor, card)
 
 
 @transaction.atomic
@@ -566,24 +557,12 @@ def comment_add(*, actor, board: Board, card_id, body: str) -> Comment:
 def _tell_about_comment(board: Board, actor, card: Card, comment: Comment) -> None:
     """Mentioned people hear that they were named; the card's assignees and watchers
     hear of the comment (once each: a mention says it already)."""
-    card.board = board
     mentioned = list(comment.mentions.all())
-    notify(
-        recipients=mentioned,
-        kind=NotificationKind.MENTIONED,
-        platform=board.platform,
-        card=card,
-        actor=actor,
-    )
+    _tell(NotificationKind.MENTIONED, mentioned, board, actor, card)
     named = {u.pk for u in mentioned}
     following = {u.pk: u for u in [*card.assignees.all(), *card.watchers.all()]}
-    notify(
-        recipients=[u for pk, u in following.items() if pk not in named],
-        kind=NotificationKind.CARD_COMMENTED,
-        platform=board.platform,
-        card=card,
-        actor=actor,
-    )
+    others = [u for pk, u in following.items() if pk not in named]
+    _tell(NotificationKind.CARD_COMMENTED, others, board, actor, card)
 
 
 @transaction.atomic

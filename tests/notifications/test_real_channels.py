@@ -155,3 +155,33 @@ def test_a_push_arrives_encrypted_and_signed_and_a_410_forgets_the_device(
 
     assert len(push.received) == 2
     assert not PushSubscription.objects.filter(user=applicant).exists()
+
+
+@pytest.mark.parametrize(
+    ("status", "kept", "outcome"),
+    [(500, True, "pending"), (429, True, "pending"), (400, True, "failed"), (404, False, None)],
+)
+def test_push_failures_retry_fail_or_forget_the_device(
+    settings, platform, django_capture_on_commit_callbacks, status, kept, outcome
+):
+    from notifications.services import notify
+
+    settings.WEBPUSH_INSECURE_HOSTS = ["127.0.0.1"]
+    person = UserFactory()
+    NotificationSettings.objects.create(user=person, quiet_start_hour=None, quiet_end_hour=None)
+    _private, public, secret = browser_keys()
+    with PushService() as push:
+        push.status = status
+        PushSubscription.objects.create(
+            user=person, endpoint=f"{push.url}/send/1", p256dh=public, auth=b64url(secret)
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            notify(recipients=[person], kind=Kind.JOIN_APPROVED, platform=platform)
+
+    assert len(push.received) == 1
+    assert PushSubscription.objects.filter(user=person).exists() == kept
+    delivery = Delivery.objects.filter(recipient=person, channel="push").first()
+    assert (delivery.status if delivery else None) == outcome
+    if outcome == "pending":
+        assert delivery.attempts == 1
+        assert delivery.next_attempt_at > delivery.created_at

@@ -49,3 +49,16 @@ def test_the_embedded_runner_sends_what_was_lost_and_the_reminders_due(
     assert [m.to for m in mail.outbox if m.to == [applicant.email]] == [[applicant.email]]
     assert Notification.objects.filter(recipient=coordinator, kind=Kind.DEADLINE_NEAR).exists()
     assert "notifications-reminders: 1" in out.getvalue()
+
+
+def test_celery_is_set_for_at_least_once_delivery():
+    assert settings.CELERY_TASK_ACKS_LATE is True
+    assert settings.CELERY_TASK_REJECT_ON_WORKER_LOST is True
+    # Redis hands an unacknowledged job to another worker after the visibility
+    # timeout: no job may run that long.
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert visibility > settings.CELERY_TASK_TIME_LIMIT
+    from notifications.sending import STALE_CLAIM
+
+    # A claim is only taken back once its job can no longer be running.
+    assert STALE_CLAIM.total_seconds() > settings.CELERY_TASK_TIME_LIMIT
