@@ -20,9 +20,11 @@
       try { message = JSON.parse(event.data); } catch (e) { return; }
       if (message && message.type === "unread" && typeof message.count === "number") {
         show(message.count);
+        badge.dataset.live = "true";  // the page now follows the count as it changes
       }
     });
     socket.addEventListener("close", function (event) {
+      delete badge.dataset.live;
       if (event.code === 4401) { return; }  // signed out: nothing to show
       setTimeout(connect, delay);
       delay = Math.min(delay * 2, 30000);

@@ -43,9 +43,8 @@ def test_the_bell_counts_up_live_when_someone_assigns_me_a_card(server, new_page
     mine = signed_in(new_page, server, member, "/notifications/")
     bell = mine.get_by_test_id("bell-count")
     expect(bell).to_be_hidden()
-    # Give the bell's socket a moment to be open before the change happens.
-    mine.wait_for_function("() => performance.getEntriesByType('resource').length >= 0")
-    mine.wait_for_timeout(500)
+    # The bell's socket is open and has sent the count: what follows must arrive live.
+    expect(mine.locator('[data-testid="bell-count"][data-live="true"]')).to_be_attached()
 
     theirs = signed_in(new_page, server, coordinator, card.get_absolute_url())
     theirs.get_by_label("鈴木").check()
