@@ -5,9 +5,8 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .jobs import deliveries_send
 from .models import Delivery, DeliveryStatus, Notification, PushSubscription
-from .services import SEND_BATCH, enqueue
+from .services import deliveries_enqueue
 
 
 @admin.register(Notification)
@@ -27,8 +26,7 @@ def retry_deliveries(modeladmin, request, queryset):
     failed.update(
         status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
     )
-    for start in range(0, len(ids), SEND_BATCH):
-        enqueue(deliveries_send, ids[start : start + SEND_BATCH])
+    deliveries_enqueue(ids)
 
 
 @admin.register(Delivery)

@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+from datetime import timedelta
 
 from asgiref.sync import async_to_sync
 from celery import shared_task
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from . import reminders, sending
 from .models import Channel, Delivery, DeliveryStatus
-from .services import SEND_BATCH, enqueue
+from .services import deliveries_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ def sweep(*, now) -> int:
     Delivery.objects.filter(
         status=DeliveryStatus.SENDING, claimed_at__lt=now - sending.STALE_CLAIM
     ).update(status=DeliveryStatus.PENDING, claim_token="")
-    grace = timezone.timedelta(seconds=settings.NOTIFICATIONS_SWEEP_GRACE_SECONDS)
+    grace = timedelta(seconds=settings.NOTIFICATIONS_SWEEP_GRACE_SECONDS)
     ids = list(
         Delivery.objects.filter(
             status=DeliveryStatus.PENDING, digest=False, next_attempt_at__lte=now - grace
@@ -42,8 +43,7 @@ def sweep(*, now) -> int:
         .order_by("pk")
         .values_list("pk", flat=True)[:SWEEP_LIMIT]
     )
-    for start in range(0, len(ids), SEND_BATCH):
-        enqueue(deliveries_send, ids[start : start + SEND_BATCH])
+    deliveries_enqueue(ids)
     return len(ids)
 
 

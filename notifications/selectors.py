@@ -6,7 +6,7 @@ def notification_list_for_user(*, user):
     # see it.
     return (
         Notification.objects.filter(recipient=user)
-        .select_related("card__board")
+        .select_related("recipient", "card__board__platform")
         .order_by("-created_at", "-pk")
     )
 

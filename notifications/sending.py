@@ -61,7 +61,11 @@ def claim(queryset, *, now) -> list[Delivery]:
     return list(
         Delivery.objects.filter(claim_token=token)
         .select_related(
-            "notification__card__board", "notification__platform", "recipient", "subscription"
+            "notification__recipient",
+            "notification__card__board__platform",
+            "notification__platform",
+            "recipient",
+            "subscription",
         )
         .order_by("pk")
     )
@@ -212,7 +216,7 @@ def send_digest(recipient_id: int, *, now) -> bool:
     except (OSError, smtplib.SMTPException) as error:
         _failed(deliveries, repr(error), now=now, permanent=_is_permanent(error))
         return False
-    Delivery.objects.filter(pk__in=[d.pk for d in deliveries], status=SENDING).update(
+    Delivery.objects.filter(claim_token=deliveries[0].claim_token).update(
         status=SENT, sent_at=now, last_error=""
     )
     return True

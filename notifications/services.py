@@ -154,9 +154,16 @@ def _deliveries_create(notifications: list[Notification], kind: str) -> None:
 def _after_commit(delivery_ids: list[int], user_ids: list[int]) -> None:
     from . import jobs
 
+    deliveries_enqueue(delivery_ids)
+    enqueue(jobs.bell_publish, user_ids)
+
+
+def deliveries_enqueue(delivery_ids: list[int]) -> None:
+    """One send job per SEND_BATCH deliveries."""
+    from . import jobs
+
     for start in range(0, len(delivery_ids), SEND_BATCH):
         enqueue(jobs.deliveries_send, delivery_ids[start : start + SEND_BATCH])
-    enqueue(jobs.bell_publish, user_ids)
 
 
 # After a failed publish, jobs are not offered to the broker for this long: a person's

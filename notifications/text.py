@@ -14,20 +14,9 @@ def card_title_for_recipient(notification) -> str:
     card = notification.card
     if card is None:
         return ""
-    if not card.confidential:
-        return card.title
-    from platforms.models import Membership
-    from tasks.permissions import can_see_card
+    from tasks.permissions import can_see_card_content
 
-    role = (
-        Membership.objects.filter(
-            platform_id=card.board.platform_id, user_id=notification.recipient_id
-        )
-        .values_list("role", flat=True)
-        .first()
-    )
-    assignees = card.assignees.values_list("pk", flat=True)
-    if can_see_card(notification.recipient_id, role, True, assignees):
+    if can_see_card_content(notification.recipient, card, card.board):
         return card.title
     return _("非公開のカード")
 

@@ -5,8 +5,10 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
 
@@ -154,9 +156,6 @@ class PushService:
     """A push service on loopback: records each POST and answers with `status`."""
 
     def __init__(self):
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
         service = self
         self.received: list[dict] = []
         self.status = 201

@@ -91,15 +91,17 @@ def test_unwatching_stops_comment_notifications(client, crew, board, columns):
     assert kinds(crew["coordinator"]) == [Kind.CARD_COMMENTED]
 
 
-def test_an_outsider_cannot_watch(client, crew, board, columns):
+def test_an_outsider_or_anonymous_person_cannot_watch(client, crew, board, columns):
     card = card_in(crew, board, columns)
+    url = reverse("tasks:card-action", args=[board.platform_id, board.pk, card.pk, "watch"])
+    anonymous = client.post(url)
     client.force_login(crew["outsider"])
-    response = client.post(
-        reverse("tasks:card-action", args=[board.platform_id, board.pk, card.pk, "watch"])
-    )
+    response = client.post(url)
 
+    assert anonymous.status_code == 302
+    assert "/accounts/login/" in anonymous["Location"]
     assert response.status_code == 404
-    assert not card.watchers.filter(pk=crew["outsider"].pk).exists()
+    assert list(card.watchers.all()) == [crew["coordinator"]]  # the creator only
 
 
 def test_helpers_hear_when_their_card_changes_or_is_archived(crew, board, columns):

@@ -95,13 +95,18 @@ def test_bad_choices_are_refused_with_a_message_and_save_nothing(client, changes
 
 
 def test_anonymous_people_are_sent_to_log_in(client):
+    device = PushSubscription.objects.create(
+        user=UserFactory(), endpoint="https://push.example.net/send/9", p256dh=KEY, auth=AUTH
+    )
     for url in (
         reverse("notifications:preferences"),
         reverse("notifications:push-subscription-add"),
+        reverse("notifications:push-subscription-remove", args=[device.pk]),
     ):
         response = client.post(url, {})
         assert response.status_code == 302
         assert "/accounts/login/" in response["Location"]
+    assert PushSubscription.objects.filter(pk=device.pk).exists()
 
 
 def subscribe(client, **body):
