@@ -186,8 +186,9 @@ def test_losing_access_hides_the_title_everywhere_it_is_rendered(crew, board, co
     assert "非公開のカード" in digest_mail.body
 
 
+@pytest.mark.time_machine(datetime(2026, 12, 1, 9, 5, tzinfo=TOKYO), tick=False)
 def test_reminders_for_due_cards_and_deadlines_come_once(crew, board, columns):
-    now = datetime(2026, 12, 1, 9, 5, tzinfo=TOKYO)
+    now = timezone.now()
     tomorrow, yesterday = date(2026, 12, 2), date(2026, 11, 30)
     due = card_in(
         crew,
@@ -232,7 +233,9 @@ def test_reminders_for_due_cards_and_deadlines_come_once(crew, board, columns):
     )
 
 
-def test_a_day_in_digest_mode_gives_exactly_one_email_listing_it(coordinator, platform, member):
+def test_a_day_in_digest_mode_gives_exactly_one_email_listing_it(
+    coordinator, platform, member, time_machine
+):
     for kind in (Kind.STATUS_CHANGED, Kind.GOAL_REACHED):
         Preference.objects.update_or_create(
             user=member, kind=kind, defaults={"email": "digest", "push": False}
@@ -252,13 +255,12 @@ def test_a_day_in_digest_mode_gives_exactly_one_email_listing_it(coordinator, pl
     assert waiting.count() == 3
     assert (due_at.hour, due_at.minute) == (8, 0)
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(timezone, "now", lambda: due_at - timedelta(minutes=1))
-        assert jobs.digests_send() == 0
-        patch.setattr(timezone, "now", lambda: due_at + timedelta(minutes=1))
-        # The member's digest, and the coordinator's (the goal reached, by default).
-        assert jobs.digests_send() == 2
-        assert jobs.digests_send() == 0
+    time_machine.move_to(due_at - timedelta(minutes=1), tick=False)
+    assert jobs.digests_send() == 0
+    time_machine.move_to(due_at + timedelta(minutes=1), tick=False)
+    # The member's digest, and the coordinator's (the goal reached, by default).
+    assert jobs.digests_send() == 2
+    assert jobs.digests_send() == 0
 
     mine = [m for m in mail.outbox if m.to == [member.email]]
     assert len(mine) == 1

@@ -2,7 +2,7 @@
 commit, at most once, retried with backoff, swept when their job was lost."""
 
 import smtplib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -19,9 +19,11 @@ from notifications.models import (
     DeliveryStatus,
     Kind,
     Notification,
+    NotificationSettings,
     Preference,
     PushSubscription,
 )
+from notifications.preferences import TOKYO, quiet_until
 from notifications.services import notify
 from platforms import services as platform_services
 from platforms.models import Role, Status
@@ -263,18 +265,16 @@ def test_an_invitation_is_emailed_once_not_twice(coordinator, platform):
     assert not Delivery.objects.filter(recipient=invited, channel=Channel.EMAIL).exists()
 
 
-def test_push_waits_for_the_end_of_quiet_hours(coordinator, platform, settings):
-    from datetime import datetime
-
-    from notifications.models import NotificationSettings
-    from notifications.preferences import TOKYO, quiet_until
-
+def test_push_waits_for_the_end_of_quiet_hours(coordinator, platform, time_machine):
+    """The push is created and claimed at the same late hour: the clock is moved
+    there, never mixed with the real one."""
+    late = datetime(2026, 11, 27, 23, 30, tzinfo=TOKYO)
+    time_machine.move_to(late, tick=False)
     applicant = UserFactory()
     NotificationSettings.objects.create(user=applicant, quiet_start_hour=22, quiet_end_hour=7)
     PushSubscription.objects.create(
         user=applicant, endpoint="http://127.0.0.1:9/push", p256dh="k", auth="a"
     )
-    late = datetime(2026, 11, 27, 23, 30, tzinfo=TOKYO)
     settings_row = NotificationSettings.objects.get(user=applicant)
     assert quiet_until(settings_row, late) == datetime(2026, 11, 28, 7, 0, tzinfo=TOKYO)
     assert quiet_until(settings_row, datetime(2026, 11, 28, 6, 59, tzinfo=TOKYO)).hour == 7
