@@ -25,12 +25,11 @@ migrate: setup
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 
-# The periodic jobs (reminders, digests, the delivery sweep) run beside the server in
-# embedded mode and stop with it; with REDIS_URL set, run celery worker and beat instead.
+# The server and, in embedded mode, the periodic jobs (reminders, digests, the
+# delivery sweep) beside it; if either dies, both stop with a message. With
+# REDIS_URL set, run celery worker and beat instead of the embedded runner.
 run: demo
-	$(BIN)/python manage.py run_schedules & schedules=$$!; \
-	trap 'kill $$schedules 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --ws websockets-sansio --ws-max-size 65536 --lifespan off
+	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -228,17 +228,58 @@ def redis_server(port: int | None = None, startup_seconds: float = 10):
         process.wait(timeout=10)
 
 
+def process_env(**extra: str) -> dict[str, str]:
+    """The environment of a process a test starts: a clean interpreter on the test
+    database with tests.process_settings; `extra` overrides (REDIS_URL="" is the
+    embedded default)."""
+    return (
+        os.environ
+        | {
+            "DJANGO_SETTINGS_MODULE": "tests.process_settings",
+            "DATABASE_URL": test_database_url(),
+            "REDIS_URL": "",
+            "PYTHONUNBUFFERED": "1",
+        }
+        | extra
+    )
+
+
+def child_pids(pid: int) -> dict[int, str]:
+    """{pid: command line} of the processes whose parent is `pid` (from /proc)."""
+    children = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            children[int(entry.name)] = cmdline
+    return children
+
+
+@contextmanager
+def stopped_at_exit(process: subprocess.Popen):
+    """Terminates the process (then kills it) when the block ends, however it ends."""
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
 @contextmanager
 def celery_worker(*, broker_url: str, smtp_port: int, startup_seconds: float = 60):
     """A real `celery worker` process on the test database, taking jobs from
     `broker_url` and mailing through the test's SMTP server."""
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
-        "DATABASE_URL": test_database_url(),
-        "REDIS_URL": broker_url,
-        "HUB_TEST_SMTP_PORT": str(smtp_port),
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = process_env(REDIS_URL=broker_url, HUB_TEST_SMTP_PORT=str(smtp_port))
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [
             sys.executable,

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "csp",
+    "common",
     "members",
     "platforms",
     "tasks",

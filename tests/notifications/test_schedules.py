@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_beat_schedule_runs_the_sweep_the_digest_and_the_reminders():
+    """Names only: tests/integration/test_processes.py runs beat and a worker."""
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    app.loader.import_default_modules()  # what a worker does at start
 
     assert tasks == {
         "notifications.jobs.deliveries_sweep",

@@ -16,6 +16,9 @@ from config.celery import app
 
 
 def _entries():
+    # A fresh process has imported no job module yet: the worker imports them at
+    # start (celery's import_modules signal), and this runner must do the same.
+    app.loader.import_default_modules()
     entries = {}
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         when = entry["schedule"]
@@ -42,6 +45,12 @@ class Command(BaseCommand):
         started = timezone.now()
         last_run = dict.fromkeys(entries, started)
         self.stdout.write(f"running {', '.join(entries)}")
+        try:
+            self._run_forever(entries, last_run)
+        except KeyboardInterrupt:  # Ctrl-C in `make run` reaches every process
+            return
+
+    def _run_forever(self, entries, last_run):
         while True:
             wait = 60.0
             for name, (task, when) in entries.items():
