@@ -14,9 +14,15 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["recipient", "kind", "platform", "created_at", "read_at"]
     list_filter = ["kind"]
     search_fields = ["recipient__email"]
-    raw_id_fields = ["recipient", "actor", "platform", "card"]
-    # The card is named by id only: staff are not entitled to case details.
-    exclude = ["data"]
+    raw_id_fields = ["recipient", "actor", "platform"]
+    # Staff are not entitled to case details: the card is shown by its number only
+    # (a raw-id widget would print its title), and the data is left out.
+    exclude = ["data", "card"]
+    readonly_fields = ["card_number"]
+
+    @admin.display(description=_("カード番号"))
+    def card_number(self, notification):
+        return notification.card_id or "-"
 
 
 @admin.action(description=_("選んだ配信をもう一度送る"))

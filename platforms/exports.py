@@ -9,6 +9,11 @@ from django.utils.translation import gettext as _
 from .models import CHARTER_FIELDS, EVALUATION_FIELDS, Platform
 
 
+# What an exported history entry may carry from its data: never an email address
+# (invitations record one) or anything else that identifies a person outside the hub.
+EXPORTED_EVENT_KEYS = ("from", "to", "fields", "goal", "title", "request")
+
+
 def _local(value):
     return timezone.localtime(value).isoformat() if value else None
 
@@ -73,7 +78,7 @@ def platform_export_data(platform: Platform, viewer=None) -> dict:
                 "kind": e.kind,
                 "by": e.actor.name if e.actor else None,
                 "about": e.subject.name if e.subject else None,
-                "data": e.data,
+                "data": {k: v for k, v in e.data.items() if k in EXPORTED_EVENT_KEYS},
                 "at": _local(e.created_at),
             }
             for e in platform.events.select_related("actor", "subject").order_by("created_at", "pk")

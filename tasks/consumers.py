@@ -40,11 +40,11 @@ class MessageError(Exception):
         self.extra = extra
 
 
-def _int(message: dict, key: str, *, optional: bool = False):
+def _int(message: dict, key: str, *, optional: bool = False, minimum: int = 1):
     value = message.get(key)
     if value is None and optional:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**53:
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value < 2**53:
         raise MessageError("invalid", _("「%(key)s」には数を指定してください。") % {"key": key})
     return value
 
@@ -272,7 +272,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
                 await self.send(text_data=json.dumps({"type": "pong", "request": request}))
                 return
             if kind == "resync":
-                self.queue.put_nowait(("sync", _int(message, "since", optional=True)))
+                self.queue.put_nowait(("sync", _int(message, "since", optional=True, minimum=0)))
                 return
             handler = WRITE_HANDLERS.get(kind)
             if handler is None:

@@ -92,13 +92,6 @@ def redact_event(message: dict) -> dict:
     return message | {"data": redacted}
 
 
-def event_for(message: dict, user_id: int, role: str | None) -> dict:
-    card = message.get("data", {}).get("card")
-    if card and not card_visible_to(card, user_id, role):
-        return redact_event(message)
-    return message
-
-
 def card_for(card: dict, user_id: int, role: str | None) -> dict:
     return card if card_visible_to(card, user_id, role) else redacted_card_payload(card)
 

@@ -6,9 +6,18 @@ from datetime import timedelta
 from django.utils import timezone
 
 from platforms import permissions as platform_policy
+from platforms.models import Role
 
-from .events import card_for, card_payload, card_queryset, column_payload, event_for, event_message
-from .models import Board, BoardEvent, Column
+from .events import (
+    card_for,
+    card_payload,
+    card_queryset,
+    column_payload,
+    event_message,
+    redact_event,
+)
+from .models import Board, BoardEvent, Card, Column
+from .permissions import can_see_card
 
 REPLAY_LIMIT = 500
 
@@ -60,7 +69,45 @@ def board_events_after(*, board: Board, seq: int, user_id: int, role: str | None
         return None
     if events and events[0].seq != seq + 1:
         return None
-    return [event_for(event_message(e), user_id, role) for e in events]
+    return past_events_for_reader(events, user_id=user_id, role=role)
+
+
+def past_events_for_reader(events, *, user_id: int, role: str | None) -> list[dict]:
+    """Stored events as this reader may read them today. A card event is judged by the
+    card's *current* confidentiality and the reader's *current* assignment, never by
+    what was true when it was recorded: a card made confidential later, or a person
+    taken off it, hides its earlier titles, descriptions and comments too. Two
+    queries, whatever the number of events."""
+    events = list(events)
+    card_ids = {e.card_id for e in events if e.card_id is not None}
+    confidential = set(
+        Card.objects.filter(pk__in=card_ids, confidential=True).values_list("pk", flat=True)
+    )
+    assigned = set()
+    if confidential and role != Role.COORDINATOR:
+        assigned = set(
+            Card.assignees.through.objects.filter(
+                card_id__in=confidential, user_id=user_id
+            ).values_list("card_id", flat=True)
+        )
+    messages = []
+    for event in events:
+        message = event_message(event)
+        card = message["data"].get("card")
+        if card is None:
+            messages.append(message)
+            continue
+        if event.card_id is None:  # the card is gone: as recorded, and never to assignees
+            visible = not card.get("confidential") or role == Role.COORDINATOR
+        else:
+            visible = can_see_card(
+                user_id,
+                role,
+                event.card_id in confidential,
+                [user_id] if event.card_id in assigned else [],
+            )
+        messages.append(message if visible else redact_event(message))
+    return messages
 
 
 def activity_for_board(*, board: Board):
@@ -77,7 +124,9 @@ def activity_for_platform(*, platform):
 
 
 def activity_messages(events, *, user_id: int, role: str | None) -> list[dict]:
-    return [event_for(event_message(e), user_id, role) | {"board": e.board_id} for e in events]
+    events = list(events)
+    messages = past_events_for_reader(events, user_id=user_id, role=role)
+    return [m | {"board": e.board_id} for m, e in zip(messages, events, strict=True)]
 
 
 def filter_cards(

@@ -16,7 +16,7 @@ from platforms.models import Membership
 
 from . import permissions as policy
 from . import selectors, services
-from .events import card_for, card_payload, card_queryset, event_for, event_message
+from .events import card_for, card_payload, card_queryset
 from .forms import (
     BoardForm,
     CardCreateForm,
@@ -209,7 +209,7 @@ def card_detail(request, platform_id, board_id, card_id):
             "conflict": conflict,
             "comments": card.comments.select_related("author") if visible else [],
             "watching": visible and card.watchers.filter(pk=request.user.pk).exists(),
-            "history": [event_for(event_message(e), request.user.pk, role) for e in history],
+            "history": selectors.past_events_for_reader(history, user_id=request.user.pk, role=role),
             "columns": selectors.column_list_for_board(board=board),
             "comment_form": CommentForm(),
             "checklist_form": ChecklistItemForm(),

@@ -502,14 +502,15 @@ def test_confidential_card_is_for_coordinators_and_assignees(crew, board, column
 
 
 def test_confidential_events_are_redacted_for_others(crew, board, columns):
-    from tasks.events import event_for, event_message
+    from tasks.selectors import past_events_for_reader
 
     make(crew, board, columns[0], "Aさんの生活状況", confidential=True)
-    message = event_message(BoardEvent.objects.get())
+    events = BoardEvent.objects.all()
+    message = past_events_for_reader(events, user_id=crew["coordinator"].pk, role="coordinator")[0]
 
-    for_other = event_for(message, crew["other"].pk, "member")
-    for_assignee = event_for(message, crew["member"].pk, "member")
-    for_coordinator = event_for(message, crew["coordinator"].pk, "coordinator")
+    [for_other] = past_events_for_reader(events, user_id=crew["other"].pk, role="member")
+    [for_assignee] = past_events_for_reader(events, user_id=crew["member"].pk, role="member")
+    for_coordinator = message
 
     assert for_other["data"] == {
         "card": {
