@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from .models import CHARTER_FIELDS, EVALUATION_FIELDS, Platform
 
-
 # What an exported history entry may carry from its data: never an email address
 # (invitations record one) or anything else that identifies a person outside the hub.
 EXPORTED_EVENT_KEYS = ("from", "to", "fields", "goal", "title", "request")

@@ -209,7 +209,9 @@ def card_detail(request, platform_id, board_id, card_id):
             "conflict": conflict,
             "comments": card.comments.select_related("author") if visible else [],
             "watching": visible and card.watchers.filter(pk=request.user.pk).exists(),
-            "history": selectors.past_events_for_reader(history, user_id=request.user.pk, role=role),
+            "history": selectors.past_events_for_reader(
+                history, user_id=request.user.pk, role=role
+            ),
             "columns": selectors.column_list_for_board(board=board),
             "comment_form": CommentForm(),
             "checklist_form": ChecklistItemForm(),
