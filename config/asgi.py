@@ -1,7 +1,7 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels' router.
 
 The WebSocket routes are collected from the apps that have live features; the route
-table is origin-checked and session-authenticated as a whole.
+table is checked for the site's own origin (common.origin) and session-authenticated as a whole.
 """
 
 import gc
@@ -14,9 +14,9 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddleware  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from channels.sessions import CookieMiddleware, InstanceSessionWrapper  # noqa: E402
 
+from common.origin import SameOriginSockets  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 
 
@@ -44,7 +44,7 @@ gc.freeze()
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
+        "websocket": SameOriginSockets(
             CookieMiddleware(
                 SocketSessionMiddleware(AuthMiddleware(URLRouter(websocket_urlpatterns)))
             )

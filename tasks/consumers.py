@@ -32,6 +32,60 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_ENDED = 4410
 
 
+# A message nests at most this deep ({"fields": {"assignees": [1]}} is 3).
+MAX_DEPTH = 6
+MAX_REQUEST_ID_LENGTH = 64
+
+
+def _well_formed(value, depth: int = 0) -> bool:
+    """JSON that the services can take: not too deep, integers that fit the database,
+    finite numbers and text that is valid Unicode (no lone surrogates)."""
+    if depth > MAX_DEPTH:
+        return False
+    if isinstance(value, bool) or value is None:
+        return True
+    if isinstance(value, int):
+        return -(2**53) < value < 2**53
+    if isinstance(value, float):
+        return value == value and abs(value) != float("inf")
+    if isinstance(value, str):
+        return not any("\ud800" <= ch <= "\udfff" for ch in value)
+    if isinstance(value, list):
+        return all(_well_formed(item, depth + 1) for item in value)
+    if isinstance(value, dict):
+        return all(
+            _well_formed(key, depth + 1) and _well_formed(item, depth + 1)
+            for key, item in value.items()
+        )
+    return False
+
+
+def _parse(text_data) -> dict:
+    if text_data is None:
+        raise MessageError("malformed", _("メッセージはJSONの文字列で送ってください。"))
+    if len(text_data.encode("utf-8", "surrogatepass")) > MAX_MESSAGE_BYTES:
+        raise MessageError("too_large", _("メッセージが大きすぎます。"))
+    try:
+        message = json.loads(text_data)
+    except (ValueError, RecursionError):
+        raise MessageError("malformed", _("メッセージの形式が正しくありません。")) from None
+    if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+        raise MessageError("malformed", _("メッセージの形式が正しくありません。"))
+    if not _well_formed(message):
+        raise MessageError("invalid", _("メッセージに扱えない値が含まれています。"))
+    return message
+
+
+def _request_id(message: dict):
+    """The client's id for this request, echoed in the answer when it is usable."""
+    request = message.get("request")
+    if isinstance(request, bool) or not isinstance(request, str | int):
+        return None
+    if isinstance(request, str) and len(request) > MAX_REQUEST_ID_LENGTH:
+        return None
+    return request
+
+
 class MessageError(Exception):
     def __init__(self, code: str, message: str, **extra):
         super().__init__(message)
@@ -256,17 +310,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         request = None
         try:
-            if text_data is None or len(text_data.encode()) > MAX_MESSAGE_BYTES:
-                raise MessageError("too_large", _("メッセージが大きすぎます。"))
-            try:
-                message = json.loads(text_data)
-            except ValueError:
-                raise MessageError("malformed", _("メッセージの形式が正しくありません。")) from None
-            if not isinstance(message, dict) or not isinstance(message.get("type"), str):
-                raise MessageError("malformed", _("メッセージの形式が正しくありません。"))
-            request = message.get("request")
-            if not isinstance(request, str | int) or isinstance(request, bool):
-                request = None
+            message = _parse(text_data)
+            request = _request_id(message)
             kind = message["type"]
             if kind == "ping":
                 await self.send(text_data=json.dumps({"type": "pong", "request": request}))
@@ -291,6 +336,17 @@ class BoardConsumer(AsyncWebsocketConsumer):
                 "message": error.message,
             }
             await self.send(text_data=json.dumps(frame | error.extra, ensure_ascii=False))
+        except Exception:
+            # A bug must cost one message, not the socket: the service's transaction
+            # has rolled back, the reader is told, and the socket stays usable.
+            logger.exception("board socket message failed")
+            frame = {
+                "type": "error",
+                "request": request,
+                "code": "server_error",
+                "message": _("処理できませんでした。時間をおいてもう一度お試しください。"),
+            }
+            await self.send(text_data=json.dumps(frame, ensure_ascii=False))
 
     def _apply(self, handler, message) -> dict:
         """Runs a write in a worker thread with the user's language; maps refusals to

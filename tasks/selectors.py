@@ -59,7 +59,11 @@ def board_snapshot(*, board: Board, user_id: int, role: str | None) -> dict:
 
 def board_events_after(*, board: Board, seq: int, user_id: int, role: str | None):
     """The events after `seq`, as this reader may see them, or None when the gap is
-    too long to replay (the reader then takes a snapshot)."""
+    too long to replay or `seq` is one this board has not reached (the reader then
+    takes a snapshot: a reader ahead of the board would wait forever)."""
+    current = Board.objects.filter(pk=board.pk).values_list("seq", flat=True).first()
+    if current is None or seq > current:
+        return None
     events = list(
         BoardEvent.objects.filter(board=board, seq__gt=seq)
         .select_related("actor")

@@ -6,6 +6,7 @@ EMAIL_URL switch to real services.
 """
 
 import secrets
+from urllib.parse import urlsplit
 
 from celery.schedules import crontab
 
@@ -25,8 +26,11 @@ def _local_secret_key():
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or _local_secret_key()
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
-CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The site's address: links in emails and pushes, and the origin its pages and
+# sockets are trusted from. `manage.py serve` (make run) sets it from its port.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(SITE_URL))
+CSRF_TRUSTED_ORIGINS = [SITE_ORIGIN, *env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])]
 
 INSTALLED_APPS = [
     "daphne",
@@ -248,7 +252,12 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
-        "connect-src": ["'self'", "ws:", "wss:"],
+        # The site's own sockets only ('self' covers ws: of the page's origin in
+        # current browsers; the configured origins are listed for the others).
+        "connect-src": [
+            "'self'",
+            *sorted({o.replace("http", "ws", 1) for o in CSRF_TRUSTED_ORIGINS}),
+        ],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
     }

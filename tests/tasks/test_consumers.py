@@ -63,7 +63,7 @@ def cookie_for(user):
 
 
 async def connect(board, user=None, *, origin=b"http://testserver", since=None):
-    headers = [(b"origin", origin)] if origin else []
+    headers = [(b"host", b"testserver")] + ([(b"origin", origin)] if origin else [])
     if user is not None:
         cookie = await database_sync_to_async(cookie_for)(user)
         headers.append((b"cookie", cookie.encode()))
@@ -142,6 +142,9 @@ async def test_anonymous_outsider_and_foreign_origin_are_refused(live_mode):
     outsider = await connect(board, people["outsider"])
     foreign = await connect(board, people["member"], origin=b"http://evil.example")
     missing_origin = await connect(board, people["member"], origin=None)
+    other_port = await connect(board, people["member"], origin=b"http://testserver:1")
+    other_scheme = await connect(board, people["member"], origin=b"https://testserver")
+    same_origin = await connect(board, people["member"], origin=b"http://testserver")
     wrong_platform = await connect(
         await database_sync_to_async(
             lambda: Board(pk=board.pk, platform_id=board.platform_id + 1)
@@ -154,11 +157,15 @@ async def test_anonymous_outsider_and_foreign_origin_are_refused(live_mode):
         outsider,
         foreign,
         missing_origin,
+        other_port,
+        other_scheme,
         wrong_platform,
     ):
         assert connected is False
         await communicator.disconnect()
-    assert (anonymous[2], outsider[2]) == (4403, 4403)
+    assert (anonymous[2], outsider[2], other_port[2]) == (4403, 4403, 4403)
+    assert same_origin[1] is True
+    await same_origin[0].disconnect()
 
 
 async def test_member_gets_a_snapshot(live_mode):
@@ -239,6 +246,26 @@ async def test_replay_too_far_behind_gets_a_snapshot(live_mode, monkeypatch):
     communicator, frame = await open_socket(board, people["member"], since=0)
 
     assert (frame["type"], frame["seq"], len(frame["cards"])) == ("snapshot", 4, 4)
+    await communicator.disconnect()
+
+
+async def test_a_since_the_board_has_not_reached_gets_a_snapshot_and_live_events(live_mode):
+    """A reader claiming to be ahead (a stale tab after the database was restored, or a
+    broken client) would otherwise wait forever for a seq that never comes."""
+    platform, board, columns, people = await world()
+    card = await create(people, board, columns[0], "面談")
+
+    communicator, frame = await open_socket(board, people["member"], since=50)
+    await communicator.send_json_to({"type": "resync", "since": 2**40})
+    again = await receive(communicator)
+    await database_sync_to_async(services.card_move)(
+        actor=people["other"], board=board, card_id=card.pk, column_id=columns[1].pk
+    )
+    live = await next_event(communicator)
+
+    assert (frame["type"], frame["seq"]) == ("snapshot", 1)
+    assert (again["type"], again["seq"]) == ("snapshot", 1)
+    assert (live["seq"], live["kind"]) == (2, "card.moved")
     await communicator.disconnect()
 
 
