@@ -1,43 +1,39 @@
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
+
+from common.text import clean_text, normalise_identifier
 
 from .models import Organisation, User
-from .text import normalise_input
-
-_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?]|javascript:", re.IGNORECASE)
-
-
-def refuse_markup(value):
-    """Refuses HTML tags and script URLs: the hub stores plain text only."""
-    if value and _MARKUP.search(value):
-        raise ValidationError(
-            _("HTMLタグやスクリプトは使えません。文章だけを入力してください。"), code="markup"
-        )
 
 
 class PlainTextFormMixin:
-    """NFKC-normalises every text field (full-width digits become ASCII) and refuses
-    markup, so every form in the hub treats Japanese input the same way."""
+    """Every text field through common.text.clean_text: kept as typed, trimmed, with
+    control, invisible and direction-changing characters refused, and line breaks
+    only where the widget is a textarea. Fields named in `identifier_fields` (phone
+    numbers, postal codes) are NFKC-normalised; email addresses are too."""
+
+    identifier_fields: tuple[str, ...] = ()
 
     def clean(self):
         cleaned = super().clean()
         for name, value in list(cleaned.items()):
-            if isinstance(value, str) and not isinstance(
-                self.fields[name], forms.EmailField | forms.URLField
-            ):
-                value = normalise_input(value)
-                try:
-                    refuse_markup(value)
-                except ValidationError as error:
-                    self.add_error(name, error)
-                    continue
-                if self.fields[name].required and not value:
-                    self.add_error(name, self.fields[name].error_messages["required"])
-                    continue
-                cleaned[name] = value
+            if not isinstance(value, str):
+                continue
+            field = self.fields[name]
+            if isinstance(field, forms.EmailField) or name in self.identifier_fields:
+                cleaned[name] = normalise_identifier(value)
+                continue
+            if isinstance(field, forms.URLField):
+                continue
+            try:
+                value = clean_text(value, multiline=isinstance(field.widget, forms.Textarea))
+            except ValidationError as error:
+                self.add_error(name, error)
+                continue
+            if field.required and not value:
+                self.add_error(name, field.error_messages["required"])
+                continue
+            cleaned[name] = value
         return cleaned
 
 

@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from common.text import validate_single_line
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -44,7 +46,9 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     email = models.EmailField(_("メールアドレス"), unique=True)
-    display_name = models.CharField(_("表示名"), max_length=60, blank=True)
+    display_name = models.CharField(
+        _("表示名"), max_length=60, blank=True, validators=[validate_single_line]
+    )
     area = models.CharField(
         _("地域"), max_length=100, blank=True, help_text=_("例：豊中市 第三中学校区")
     )
@@ -101,7 +105,7 @@ class ResourceType(models.TextChoices):
 
 
 class Organisation(models.Model):
-    name = models.CharField(_("団体名"), max_length=120)
+    name = models.CharField(_("団体名"), max_length=120, validators=[validate_single_line])
     kind = models.CharField(_("種別"), max_length=40, choices=OrganisationKind.choices)
     resource_type = models.CharField(
         _("社会資源の区分"), max_length=20, choices=ResourceType.choices

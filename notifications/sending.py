@@ -24,6 +24,8 @@ from django.urls import reverse
 from django.utils import translation
 from pywebpush import WebPushException, webpush
 
+from common.text import one_line
+
 from . import preferences
 from .models import Channel, Delivery, DeliveryStatus
 from .text import notification_text
@@ -127,7 +129,7 @@ def _email(recipient, language: str, subject_text: str, context: dict, template:
             "recipient": recipient,
             "preferences_url": absolute(reverse("notifications:preferences")),
         }
-        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject_text.split())[:120]
+        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + one_line(subject_text)[:120]
         text = render_to_string(f"notifications/email/{template}.txt", context)
         html = render_to_string(f"notifications/email/{template}.html", context)
     message = mail.EmailMultiAlternatives(

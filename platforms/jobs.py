@@ -6,6 +6,8 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from common.text import one_line
+
 from .models import Invitation
 
 
@@ -25,7 +27,7 @@ def invitation_email_send(invitation_id: int) -> bool:
             "platform": invitation.platform,
             "url": settings.SITE_URL + invitation.get_absolute_url(),
         }
-        subject = render_to_string("platforms/email/invitation_subject.txt", context).strip()
+        subject = one_line(render_to_string("platforms/email/invitation_subject.txt", context))
         body = render_to_string("platforms/email/invitation_message.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
     return True

@@ -4,6 +4,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from common.text import validate_single_line
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("下書き")
@@ -48,7 +50,7 @@ class Platform(models.Model):
     """A purpose-defined group: launched by a coordinator, joined by those who agree,
     closed with an evaluation and archived when the purpose is met."""
 
-    name = models.CharField(_("名称"), max_length=100)
+    name = models.CharField(_("名称"), max_length=100, validators=[validate_single_line])
     purpose = models.TextField(_("目的"), max_length=2000)
     # 5W2H
     why = models.TextField(_("なぜ（Why：目的・背景）"), max_length=2000)

@@ -3,7 +3,7 @@
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from members.text import search_key
+from common.text import search_key
 
 from .models import (
     CharterRevision,

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.text import search_key
 from members.models import OrganisationMembership, User
-from members.text import search_key
 
 from . import permissions as policy
 from .models import (

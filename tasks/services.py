@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
+from common.text import clean_text
 from notifications.models import Kind as NotificationKind
 from notifications.services import notify
 from platforms import permissions as platform_policy
@@ -148,21 +149,20 @@ def _card_for_write(actor, board: Board, card_id) -> tuple[Board, Card]:
     return board, card
 
 
-def _clean_text(value: str, *, field: str, max_length: int, required: bool) -> str:
-    from members.forms import refuse_markup
-    from members.text import normalise_input
-
-    value = normalise_input(value if isinstance(value, str) else "")
+def _clean_text(
+    value, *, field: str, max_length: int, required: bool, multiline: bool = False
+) -> str:
+    """common.text.clean_text, with the field's name and limits in the error."""
+    try:
+        value = clean_text(value if value is not None else "", multiline=multiline)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
     if required and not value:
         raise ValidationError({field: _("このフィールドは必須です。")})
     if len(value) > max_length:
         raise ValidationError(
             {field: _("%(max)d文字以内で入力してください。") % {"max": max_length}}
         )
-    try:
-        refuse_markup(value)
-    except ValidationError as error:
-        raise ValidationError({field: error.messages}) from None
     return value
 
 
@@ -323,7 +323,9 @@ def card_create(
     _require_write(actor, board)
     column = _column_in(board, column_id)
     title = _clean_text(title, field="title", max_length=200, required=True)
-    description = _clean_text(description, field="description", max_length=5000, required=False)
+    description = _clean_text(
+        description, field="description", max_length=5000, required=False, multiline=True
+    )
     order = _column_order(column)
     card = Card.objects.create(
         board=board,
@@ -396,7 +398,11 @@ def card_update(*, actor, board: Board, card_id, version: int, fields: dict) -> 
         card.title = _clean_text(fields["title"], field="title", max_length=200, required=True)
     if "description" in fields:
         card.description = _clean_text(
-            fields["description"], field="description", max_length=5000, required=False
+            fields["description"],
+            field="description",
+            max_length=5000,
+            required=False,
+            multiline=True,
         )
     if "due" in fields:
         due = fields["due"]
@@ -532,7 +538,7 @@ def _card_changed(board, actor, card, kind) -> dict:
 def comment_add(*, actor, board: Board, card_id, body: str) -> Comment:
     """Adds a comment; members named as "@name" in it are recorded as mentioned."""
     board, card = _card_for_write(actor, board, card_id)
-    body = _clean_text(body, field="body", max_length=2000, required=True)
+    body = _clean_text(body, field="body", max_length=2000, required=True, multiline=True)
     comment = Comment.objects.create(card=card, author=actor, body=body)
     if "@" in body:
         members = Membership.objects.filter(platform=board.platform).select_related("user")

@@ -249,7 +249,7 @@ def _cookie(user) -> bytes:
 async def _socket(board, user, coordinator, card1, card2, *, since=None):
     """Frames one socket gets: the first sync (snapshot or replay), a resync from 0,
     and the live events of two more changes to the cards."""
-    headers = [(b"origin", b"http://testserver")]
+    headers = [(b"host", b"testserver"), (b"origin", b"http://testserver")]
     if user is not None:
         headers.append((b"cookie", await database_sync_to_async(_cookie)(user)))
     path = f"/ws/platforms/{board.platform_id}/boards/{board.pk}/"
@@ -378,6 +378,12 @@ def test_nobody_without_entitlement_reads_a_confidential_card_anywhere(matrix):
         "live events",
         "admin",
     }
+    # Members' sockets really opened (a refused socket would hide nothing); the others
+    # were refused.
+    for name in NOT_ENTITLED:
+        member = name in ("observer", "member", "former_assignee", "later_member")
+        assert ('"type": "snapshot"' in matrix[name]["snapshot"]) is member, name
+        assert (matrix[name]["replay"] == "refused") is not member, name
     # The former assignee and the observer were told about the cards while they could
     # read them; what reaches them now says only that a confidential card exists.
     for name in ("former_assignee", "observer"):

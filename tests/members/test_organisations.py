@@ -82,7 +82,8 @@ def test_organisation_update_only_by_admin():
     assert organisation.name == "元の名前"
 
 
-def test_profile_page_saves_and_normalises(client):
+def test_profile_page_keeps_what_was_typed(client):
+    """Full-width spaces and digits are what the person wrote: prose is not NFKC."""
     user = UserFactory()
     client.force_login(user)
 
@@ -100,8 +101,8 @@ def test_profile_page_saves_and_normalises(client):
     assert response.status_code == 302
     user.refresh_from_db()
     assert (user.display_name, user.area, user.participation) == (
-        "山田 花子",
-        "豊中市 第3中学校区",
+        "山田　花子",
+        "豊中市　第３中学校区",
         Participation.SUPPORTED_PERSON,
     )
     assert user.skill_list() == ["運転", "調理"]

@@ -75,16 +75,18 @@ def test_platform_create_launches_draft_and_redirects(client):
     assert "プラットフォームを下書きとして作りました。" in page.content.decode()
 
 
-def test_platform_create_normalises_full_width_input(client):
+def test_platform_create_keeps_the_name_as_typed_and_reads_full_width_numbers(client):
     client.force_login(UserFactory())
 
     client.post(
         reverse("platforms:platform-create"),
-        launch_post(name="ＮＰＯ連携　２０２６", budget="５００００"),
+        launch_post(name="ＮＰＯ連携（２０２６）！", budget="５００００"),
     )
 
     platform = Platform.objects.get()
-    assert (platform.name, platform.budget) == ("NPO連携 2026", 50000)
+    assert (platform.name, platform.budget) == ("ＮＰＯ連携（２０２６）！", 50000)
+    # Search folds widths, so the name is found either way.
+    assert "npo連携(2026)!" in platform.search_text
 
 
 @pytest.mark.parametrize(
