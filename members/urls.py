@@ -9,32 +9,32 @@ urlpatterns = [
     path("organisations/", views.organisation_list, name="organisation-list"),
     path("organisations/new/", views.organisation_create, name="organisation-create"),
     path(
-        "organisations/<int:organisation_id>/",
+        "organisations/<id:organisation_id>/",
         views.organisation_detail,
         name="organisation-detail",
     ),
     path(
-        "organisations/<int:organisation_id>/edit/",
+        "organisations/<id:organisation_id>/edit/",
         views.organisation_edit,
         name="organisation-edit",
     ),
     path(
-        "organisations/<int:organisation_id>/join/",
+        "organisations/<id:organisation_id>/join/",
         views.organisation_join,
         name="organisation-join",
     ),
     path(
-        "organisations/<int:organisation_id>/leave/",
+        "organisations/<id:organisation_id>/leave/",
         views.organisation_leave,
         name="organisation-leave",
     ),
     path(
-        "organisations/<int:organisation_id>/members/<int:membership_id>/decide/",
+        "organisations/<id:organisation_id>/members/<id:membership_id>/decide/",
         views.organisation_membership_decide,
         name="organisation-membership-decide",
     ),
     path(
-        "organisations/<int:organisation_id>/members/<int:membership_id>/promote/",
+        "organisations/<id:organisation_id>/members/<id:membership_id>/promote/",
         views.organisation_member_promote,
         name="organisation-member-promote",
     ),

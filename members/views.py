@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.ids import parse_id
+
 from . import selectors, services
 from .forms import OrganisationForm, ProfileForm
 from .models import OrganisationKind, OrganisationMembership
@@ -148,7 +150,7 @@ def organisation_leave(request, organisation_id):
 
 def _organisation_membership_or_404(organisation, membership_id):
     try:
-        return organisation.memberships.select_related("user").get(pk=int(membership_id))
+        return organisation.memberships.select_related("user").get(pk=parse_id(membership_id))
     except (OrganisationMembership.DoesNotExist, ValueError, OverflowError):
         raise Http404 from None
 

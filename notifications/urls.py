@@ -8,7 +8,7 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notification-list"),
     path("notifications/read-all/", views.notification_read_all, name="notification-read-all"),
     path(
-        "notifications/<int:notification_id>/open/",
+        "notifications/<id:notification_id>/open/",
         views.notification_open,
         name="notification-open",
     ),
@@ -19,7 +19,7 @@ urlpatterns = [
         name="push-subscription-add",
     ),
     path(
-        "notifications/push/subscriptions/<int:subscription_id>/remove/",
+        "notifications/push/subscriptions/<id:subscription_id>/remove/",
         views.push_subscription_remove,
         name="push-subscription-remove",
     ),

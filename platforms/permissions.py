@@ -7,6 +7,8 @@ answer as a missing one, so private platforms never leak their existence.
 from django.http import Http404
 from django.utils import timezone
 
+from common.ids import parse_id
+
 from .models import Invitation, JoinRequest, Membership, Platform, Role, Status, Visibility
 
 WRITABLE_STATUSES = {Status.DRAFT, Status.RECRUITING, Status.ACTIVE, Status.GOAL_MET}
@@ -124,7 +126,7 @@ def access_platform(user, platform_id, *, for_update: bool = False) -> Platform:
     if for_update:
         platforms = platforms.select_for_update()
     try:
-        platform = platforms.get(pk=int(platform_id))
+        platform = platforms.get(pk=parse_id(platform_id))
     except (Platform.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
     if not can_view_platform(user, platform):

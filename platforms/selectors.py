@@ -3,6 +3,7 @@
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+from common.ids import parse_id
 from common.text import search_key
 
 from .models import (
@@ -162,6 +163,6 @@ def revision_list_for_platform(*, platform):
 
 def goal_get(*, platform, goal_id) -> Goal | None:
     try:
-        return platform.goals.get(pk=int(goal_id))
+        return platform.goals.get(pk=parse_id(goal_id))
     except (Goal.DoesNotExist, ValueError, TypeError, OverflowError):
         return None

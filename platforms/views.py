@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.ids import parse_id
 from members.adapter import INVITATION_SESSION_KEY
 from members.selectors import organisation_list_for_user
 
@@ -348,7 +349,7 @@ def join_request_list(request, platform_id):
 
 def _join_request_or_404(platform, request_id):
     try:
-        return platform.join_requests.select_related("user").get(pk=int(request_id))
+        return platform.join_requests.select_related("user").get(pk=parse_id(request_id))
     except (JoinRequest.DoesNotExist, ValueError, OverflowError):
         raise Http404 from None
 
@@ -433,7 +434,7 @@ def invitation_revoke(request, platform_id, invitation_id):
     platform = policy.access_platform(request.user, platform_id)
     _require_coordinator_to(policy.can_invite, request.user, platform)
     try:
-        invitation = platform.invitations.get(pk=int(invitation_id))
+        invitation = platform.invitations.get(pk=parse_id(invitation_id))
     except (Invitation.DoesNotExist, ValueError, OverflowError):
         raise Http404 from None
     try:
@@ -513,7 +514,7 @@ def membership_leave(request, platform_id):
 
 def _membership_or_404(platform, membership_id):
     try:
-        return platform.memberships.select_related("user").get(pk=int(membership_id))
+        return platform.memberships.select_related("user").get(pk=parse_id(membership_id))
     except (Membership.DoesNotExist, ValueError, OverflowError):
         raise Http404 from None
 

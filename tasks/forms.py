@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.ids import IdField
 from members.forms import PlainTextFormMixin
 
 from .models import BoardTemplate
@@ -17,7 +18,7 @@ class BoardForm(PlainTextFormMixin, forms.Form):
 
 
 class CardCreateForm(PlainTextFormMixin, forms.Form):
-    column = forms.IntegerField(widget=forms.HiddenInput)
+    column = IdField(widget=forms.HiddenInput)
     title = forms.CharField(label=_("カードのタイトル"), max_length=200)
     confidential = forms.BooleanField(
         label=_("個人情報を含む（コーディネーターと担当者だけが見られる）"), required=False
@@ -74,7 +75,7 @@ class CardEditForm(PlainTextFormMixin, forms.Form):
 
 
 class CardMoveForm(forms.Form):
-    column = forms.IntegerField(label=_("移動先の列"))
+    column = IdField(label=_("移動先の列"))
     place = forms.ChoiceField(
         label=_("位置"),
         choices=[("top", _("いちばん上")), ("bottom", _("いちばん下"))],

@@ -8,6 +8,7 @@ Confidential cards: their content is for coordinators and the card's assignees o
 
 from django.http import Http404
 
+from common.ids import parse_id
 from platforms import permissions as platform_policy
 from platforms.models import Role
 
@@ -17,7 +18,7 @@ from .models import Board, Card
 def access_board(user, platform_id, board_id) -> Board:
     try:
         board = Board.objects.select_related("platform").get(
-            pk=int(board_id), platform_id=int(platform_id)
+            pk=parse_id(board_id), platform_id=parse_id(platform_id)
         )
     except (Board.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
+from common.ids import parse_id
 from common.text import clean_text
 from notifications.models import Kind as NotificationKind
 from notifications.services import notify
@@ -122,14 +123,14 @@ def _card_data_after_move(card: Card) -> dict:
 
 def _card_in(board: Board, card_id) -> Card:
     try:
-        return Card.objects.select_related("column").get(pk=int(card_id), board=board)
+        return Card.objects.select_related("column").get(pk=parse_id(card_id), board=board)
     except (Card.DoesNotExist, ValueError, TypeError, OverflowError):
         raise ValidationError(_("このカードは見つかりません。")) from None
 
 
 def _column_in(board: Board, column_id) -> Column:
     try:
-        return Column.objects.get(pk=int(column_id), board=board, archived=False)
+        return Column.objects.get(pk=parse_id(column_id), board=board, archived=False)
     except (Column.DoesNotExist, ValueError, TypeError, OverflowError):
         raise ValidationError(_("この列は見つかりません。")) from None
 
@@ -168,7 +169,9 @@ def _clean_text(
 
 def _members_of(board: Board, user_ids) -> list:
     """The given users, refused unless every one is a member of the board's platform."""
-    ids = {int(i) for i in user_ids}
+    ids = {parse_id(i) for i in user_ids}
+    if None in ids:
+        raise ValidationError({"assignees": _("担当の指定が正しくありません。")})
     members = list(
         Membership.objects.filter(platform=board.platform, user_id__in=ids).select_related("user")
     )
@@ -208,11 +211,18 @@ def board_create(*, actor, platform, name: str, template: str = BoardTemplate.BL
     return board
 
 
+def _check_wip_limit(wip_limit) -> None:
+    invalid = isinstance(wip_limit, bool) or not isinstance(wip_limit, int)
+    if wip_limit is not None and (invalid or not 1 <= wip_limit <= 999):
+        raise ValidationError({"wip_limit": _("WIP制限は1から999の数で入れてください。")})
+
+
 @transaction.atomic
 def column_add(*, actor, board: Board, name: str, wip_limit: int | None = None) -> Column:
     board = _locked_board(board, actor)
     require_board_manager(actor, board)
     name = _clean_text(name, field="name", max_length=60, required=True)
+    _check_wip_limit(wip_limit)
     last = board.columns.filter(archived=False).order_by("-position").first()
     column = Column.objects.create(
         board=board,
@@ -236,9 +246,7 @@ def column_update(
     if name is not None:
         column.name = _clean_text(name, field="name", max_length=60, required=True)
     if wip_limit is not ...:
-        invalid = isinstance(wip_limit, bool) or not isinstance(wip_limit, int)
-        if wip_limit is not None and (invalid or not 1 <= wip_limit <= 999):
-            raise ValidationError({"wip_limit": _("WIP制限は1から999の数で入れてください。")})
+        _check_wip_limit(wip_limit)
         column.wip_limit = wip_limit
     if goal_id is not ...:
         if (
@@ -512,7 +520,7 @@ def checklist_set(
 ) -> dict:
     board, card = _card_for_write(actor, board, card_id)
     try:
-        item = card.checklist.get(pk=int(item_id))
+        item = card.checklist.get(pk=parse_id(item_id))
     except (ChecklistItem.DoesNotExist, ValueError, TypeError, OverflowError):
         raise ValidationError(_("このチェック項目は見つかりません。")) from None
     if remove:

@@ -4,14 +4,12 @@ from . import views
 
 app_name = "tasks"
 
-board = "platforms/<int:platform_id>/boards/<int:board_id>/"
-card = board + "cards/<int:card_id>/"
+board = "platforms/<id:platform_id>/boards/<id:board_id>/"
+card = board + "cards/<id:card_id>/"
 
 urlpatterns = [
-    path("platforms/<int:platform_id>/boards/", views.board_list, name="board-list"),
-    path(
-        "platforms/<int:platform_id>/activity/", views.platform_activity, name="platform-activity"
-    ),
+    path("platforms/<id:platform_id>/boards/", views.board_list, name="board-list"),
+    path("platforms/<id:platform_id>/activity/", views.platform_activity, name="platform-activity"),
     path(board, views.board_detail, name="board-detail"),
     path(board + "activity/", views.board_activity, name="board-activity"),
     path(board + "cards/", views.card_create, name="card-create"),
@@ -19,7 +17,7 @@ urlpatterns = [
     path(card + "move/", views.card_move, name="card-move"),
     path(card + "<slug:action>/", views.card_action, name="card-action"),
     path(board + "columns/", views.column_save, name="column-add"),
-    path(board + "columns/<int:column_id>/", views.column_save, name="column-update"),
-    path(board + "columns/<int:column_id>/archive/", views.column_archive, name="column-archive"),
-    path(board + "columns/<int:column_id>/move/", views.column_move, name="column-move"),
+    path(board + "columns/<id:column_id>/", views.column_save, name="column-update"),
+    path(board + "columns/<id:column_id>/archive/", views.column_archive, name="column-archive"),
+    path(board + "columns/<id:column_id>/move/", views.column_move, name="column-move"),
 ]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.ids import parse_id
 from platforms import permissions as platform_policy
 from platforms.models import Membership
 
@@ -131,7 +132,7 @@ def board_detail(request, platform_id, board_id):
 
 def _card_or_404(board, card_id) -> Card:
     try:
-        return card_queryset().get(pk=int(card_id), board=board)
+        return card_queryset().get(pk=parse_id(card_id), board=board)
     except (Card.DoesNotExist, ValueError, OverflowError):
         raise Http404 from None
 
