@@ -1,6 +1,5 @@
 """Platform pages: parse, ask the policy, call a service or selector, render."""
 
-import csv
 import json
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.ids import parse_id
+from common.spreadsheet import csv_response
 from members.adapter import INVITATION_SESSION_KEY
 from members.selectors import organisation_list_for_user
 
@@ -571,12 +571,7 @@ def platform_export(request, platform_id, fmt):
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
         return response
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    response.write("\ufeff")  # Excel needs the BOM to read UTF-8
-    writer = csv.writer(response)
-    writer.writerows(platform_export_csv_rows(platform, request.user))
-    return response
+    return csv_response(filename, platform_export_csv_rows(platform, request.user))
 
 
 @login_required

