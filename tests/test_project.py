@@ -94,3 +94,35 @@ def test_seed_demo_runs_twice_without_harm():
         Status.DRAFT,
     }
     assert "csw@demo.example.jp" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "proxy",
+    [{}, {"DJANGO_SSL_REDIRECT": "false", "DJANGO_HSTS_SECONDS": "0"}],
+    ids=["tls-in-django", "tls-at-the-proxy"],
+)
+def test_production_settings_pass_the_deploy_check_without_a_warning(proxy):
+    import secrets
+    import subprocess
+    import sys
+
+    environment = {k: str(v) for k, v in _compose()["x-hub"]["environment"].items()}
+    for variable in ("DJANGO_SSL_REDIRECT", "DJANGO_HSTS_SECONDS", "DJANGO_SECURE_COOKIES"):
+        environment.pop(variable)
+    environment |= {
+        "DATABASE_URL": "sqlite:///:memory:",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        "DJANGO_ALLOWED_HOSTS": "hub.example.jp",
+        "SITE_URL": "https://hub.example.jp",
+    } | proxy
+    result = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], **environment},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
