@@ -10,18 +10,13 @@ from .permissions import is_organisation_admin
 
 @transaction.atomic
 def profile_update(*, actor: User, data: dict) -> User:
-    """`data` comes from a valid ProfileForm. A new display name reaches the cards
-    that show it."""
-    name_before = actor.name
+    """`data` comes from a valid ProfileForm. Live board events look names up when
+    they are built, so a new name shows on the next one, whoever changed it."""
     for field in ("display_name", "area", "skills", "introduction", "participation"):
         if field in data:
             setattr(actor, field, data[field])
     actor.full_clean(exclude=["password"])
     actor.save()
-    if actor.name != name_before:
-        from tasks.services import card_payloads_forget_person
-
-        card_payloads_forget_person(user=actor)
     return actor
 
 

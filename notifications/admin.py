@@ -39,6 +39,7 @@ def retry_deliveries(modeladmin, request, queryset):
 class DeliveryAdmin(admin.ModelAdmin):
     list_display = [
         "recipient",
+        "address",
         "channel",
         "digest",
         "status",

@@ -75,19 +75,28 @@ class DeliveryStatus(models.TextChoices):
     SENDING = "sending", _("送信中")
     SENT = "sent", _("送信済み")
     FAILED = "failed", _("送信できなかった")
+    # An addressed message that is no longer wanted (an invitation revoked before it
+    # went out).
+    CANCELLED = "cancelled", _("取り消し")
 
 
 class Delivery(models.Model):
     """One notification on its way through one channel (in-app needs none: the
-    Notification row is it). A worker claims it by moving it from pending to sending
-    in one conditional UPDATE, so a job that runs twice sends it once."""
+    Notification row is it), or one addressed email that is a message of its own (an
+    invitation, to someone who may have no account: `message` names the renderer an
+    app registered, `message_ref` its object, `address` the mailbox). A worker claims
+    it by moving it from pending to sending in one conditional UPDATE, so a job that
+    runs twice sends it once."""
 
     notification = models.ForeignKey(
-        Notification, on_delete=models.CASCADE, related_name="deliveries"
+        Notification, on_delete=models.CASCADE, related_name="deliveries", null=True, blank=True
     )
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", null=True, blank=True
     )
+    message = models.CharField(max_length=40, blank=True, default="")
+    message_ref = models.PositiveBigIntegerField(null=True, blank=True)
+    address = models.EmailField(blank=True, default="")
     channel = models.CharField(max_length=10, choices=Channel.choices)
     # Email gathered into the recipient's daily digest instead of sent on its own.
     digest = models.BooleanField(default=False)
@@ -115,9 +124,20 @@ class Delivery(models.Model):
             models.Index(fields=["status", "next_attempt_at"]),
             models.Index(fields=["claim_token"]),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(notification__isnull=False, recipient__isnull=False, message="")
+                    | Q(notification__isnull=True, channel="email", digest=False)
+                    & ~Q(message="")
+                    & ~Q(address="")
+                ),
+                name="delivery_of_a_notification_or_an_addressed_message",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.channel} {self.status} → {self.recipient_id}"
+        return f"{self.channel} {self.status} → {self.recipient_id or self.message}"
 
 
 class EmailMode(models.TextChoices):

@@ -26,7 +26,7 @@ from pywebpush import WebPushException, webpush
 
 from common.text import one_line
 
-from . import preferences
+from . import messages, preferences
 from .models import Channel, Delivery, DeliveryStatus
 from .text import notification_text
 from .vapid import vapid
@@ -105,6 +105,10 @@ def absolute(path: str) -> str:
 
 
 def send_claimed(deliveries: list[Delivery], *, now) -> None:
+    addressed = [d for d in deliveries if d.message]
+    if addressed:
+        _send_emails(addressed, addressed_email, now=now)
+    deliveries = [d for d in deliveries if not d.message]
     gone = [d for d in deliveries if not d.recipient.is_active]
     if gone:
         # A deactivated account gets nothing more from us.
@@ -113,7 +117,12 @@ def send_claimed(deliveries: list[Delivery], *, now) -> None:
     user_settings = preferences.settings_by_user({d.recipient_id for d in deliveries})
     emails = [d for d in deliveries if d.channel == Channel.EMAIL]
     if emails:
-        _send_emails(emails, user_settings, now=now)
+
+        def build(delivery, connection):
+            language = preferences.language_of(user_settings[delivery.recipient_id])
+            return notification_email(delivery, language, connection)
+
+        _send_emails(emails, build, now=now)
     for delivery in deliveries:
         if delivery.channel == Channel.PUSH:
             _send_push(delivery, user_settings[delivery.recipient_id], now=now)
@@ -155,6 +164,22 @@ def notification_email(delivery: Delivery, language: str, connection=None):
     return _email(delivery.recipient, language, text, context, "notification", connection)
 
 
+def addressed_email(delivery: Delivery, connection=None):
+    """The registered app's message (notifications.messages), or None when it is no
+    longer wanted."""
+    rendered = messages.render(delivery.message, delivery.message_ref)
+    if rendered is None:
+        return None
+    return mail.EmailMessage(
+        one_line(rendered.subject)[:200],
+        rendered.text,
+        settings.DEFAULT_FROM_EMAIL,
+        [delivery.address],
+        connection=connection,
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+
+
 def _is_permanent(error: Exception) -> bool:
     """A mail server's 5xx answer about the message or recipient will not change."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
@@ -163,7 +188,15 @@ def _is_permanent(error: Exception) -> bool:
     return isinstance(error, smtplib.SMTPResponseException) and 500 <= code < 600
 
 
-def _send_emails(deliveries, user_settings, *, now) -> None:
+def _cancelled(delivery: Delivery, now) -> None:
+    Delivery.objects.filter(pk=delivery.pk, claim_token=delivery.claim_token).update(
+        status=DeliveryStatus.CANCELLED, sent_at=None, next_attempt_at=now, claim_token=""
+    )
+
+
+def _send_emails(deliveries, build, *, now) -> None:
+    """Sends each delivery's message (`build(delivery, connection)`; None cancels it)
+    over one SMTP connection."""
     connection = mail.get_connection()
     try:
         connection.open()
@@ -172,9 +205,12 @@ def _send_emails(deliveries, user_settings, *, now) -> None:
         return
     try:
         for index, delivery in enumerate(deliveries):
-            language = preferences.language_of(user_settings[delivery.recipient_id])
+            message = build(delivery, connection)
+            if message is None:
+                _cancelled(delivery, now)
+                continue
             try:
-                notification_email(delivery, language, connection).send()
+                message.send()
             except (OSError, smtplib.SMTPException) as error:
                 if _is_permanent(error):
                     _failed([delivery], repr(error), now=now, permanent=True)

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import preferences
+from . import messages, preferences
 from .models import (
     Channel,
     Delivery,
@@ -149,6 +149,22 @@ def _deliveries_create(notifications: list[Notification], kind: str) -> None:
     deliveries = Delivery.objects.bulk_create(rows)
     now_ids = [d.pk for d in deliveries if not d.digest]
     transaction.on_commit(lambda: _after_commit(now_ids, sorted(set(user_ids))))
+
+
+def email_send_later(*, message: str, ref: int, address: str) -> Delivery:
+    """An addressed email (notifications.messages) through the outbox: written in the
+    caller's transaction, sent after commit, retried and swept like a notification."""
+    if message not in messages.RENDERERS:
+        raise LookupError(f"no renderer registered for {message!r}")
+    delivery = Delivery.objects.create(
+        channel=Channel.EMAIL,
+        message=message,
+        message_ref=ref,
+        address=address,
+        next_attempt_at=timezone.now(),
+    )
+    transaction.on_commit(lambda: deliveries_enqueue([delivery.pk]))
+    return delivery
 
 
 def _after_commit(delivery_ids: list[int], user_ids: list[int]) -> None:

@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.text import search_key
+from common.text import normalise_identifier, search_key
 from members.models import OrganisationMembership, User
+from notifications.services import email_send_later, notify
 
 from . import permissions as policy
 from .models import (
@@ -50,15 +51,7 @@ TRANSITIONS = {
 
 
 def _notify(**kwargs) -> None:
-    from notifications.services import notify
-
     notify(**kwargs)
-
-
-def enqueue(task, *args) -> None:
-    from notifications.services import enqueue as enqueue_job
-
-    enqueue_job(task, *args)
 
 
 def _members(platform, *, roles=None) -> list:
@@ -458,16 +451,15 @@ def invitation_create(
     *, actor, platform: Platform, email: str, role: str = Role.MEMBER, message: str = ""
 ) -> Invitation:
     """Invites someone by email, with or without an account. The email is sent after
-    commit; the invitation expires after INVITATION_VALID_DAYS."""
-    from .jobs import invitation_email_send
-
+    commit through the notifications outbox (retried, swept when its job is lost); the
+    invitation expires after INVITATION_VALID_DAYS."""
     platform = _locked(platform)
     _require_coordinator(actor, platform, _("招待できるのはコーディネーターだけです。"))
     if platform.status not in policy.INVITABLE_STATUSES:
         raise ValidationError(_("このプラットフォームは今は招待できません。"))
     if role not in Role.values:
         raise ValidationError({"role": _("指定された役割はありません。")})
-    email = (email or "").strip().lower()
+    email = normalise_identifier(email).lower()
     if Membership.objects.filter(platform=platform, user__email__iexact=email).exists():
         raise ValidationError({"email": _("この方はすでに参加者です。")})
     if Invitation.objects.filter(
@@ -505,7 +497,7 @@ def invitation_create(
         actor=actor,
         url=invitation.get_absolute_url(),
     )
-    transaction.on_commit(lambda: enqueue(invitation_email_send, invitation.pk))
+    email_send_later(message="platforms.invitation", ref=invitation.pk, address=email)
     return invitation
 
 

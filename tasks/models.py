@@ -135,8 +135,8 @@ class Card(models.Model):
     archived = models.BooleanField(default=False)
     # The card's event payload as of its last content change, minus the fields a move
     # changes (column, position, archived). Kept by tasks.services so a move, the
-    # most frequent change, publishes without re-reading the card's relations;
-    # cleared when a name in it changes (members.services.profile_update).
+    # most frequent change, publishes without re-reading the card's relations; the
+    # names in it are looked up again when a move is published.
     payload_cache = models.JSONField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

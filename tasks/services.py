@@ -13,11 +13,12 @@ each with a message for the person, and change nothing.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from common.ids import parse_id
 from common.text import clean_text
+from members.models import User
 from notifications.models import Kind as NotificationKind
 from notifications.services import notify
 from platforms import permissions as platform_policy
@@ -111,14 +112,26 @@ def _card_data(card_id: int) -> dict:
 
 
 def _card_data_after_move(card: Card) -> dict:
-    """A moved card's payload: its cache plus where it now stands."""
+    """A moved card's payload: its cache plus where it now stands, with the people in
+    it named as they are named now (one query; a name changed in the profile, the
+    admin or by a new email address is never stale)."""
     if card.payload_cache is None:
         return _card_data(card.pk)
-    return card.payload_cache | {
+    data = card.payload_cache | {
         "column": card.column_id,
         "position": card.position,
         "archived": card.archived,
     }
+    claimed = data["helpers"]["claimed"]
+    ids = {person["id"] for person in [*data["assignees"], *claimed]}
+    if not ids:
+        return data
+    names = {user.pk: user.name for user in User.objects.filter(pk__in=ids)}
+    data["assignees"] = [p | {"name": names.get(p["id"], p["name"])} for p in data["assignees"]]
+    data["helpers"] = data["helpers"] | {
+        "claimed": [p | {"name": names.get(p["id"], p["name"])} for p in claimed]
+    }
+    return data
 
 
 def _card_in(board: Board, card_id) -> Card:
@@ -635,8 +648,3 @@ def platform_sockets_revoke(*, platform, user_id: int, reason: str) -> None:
 def platform_sockets_role_changed(*, platform, user_id: int) -> None:
     board_ids = _board_ids(platform)
     transaction.on_commit(lambda: [fanout.publish_role_changed(b, user_id) for b in board_ids])
-
-
-def card_payloads_forget_person(*, user) -> None:
-    """A person's name changed: cards that show it rebuild their payload next time."""
-    Card.objects.filter(Q(assignees=user) | Q(claims__user=user)).update(payload_cache=None)

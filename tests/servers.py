@@ -232,8 +232,9 @@ def process_env(**extra: str) -> dict[str, str]:
     """The environment of a process a test starts: a clean interpreter on the test
     database with tests.process_settings; `extra` overrides (REDIS_URL="" is the
     embedded default)."""
+    inherited = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
     return (
-        os.environ
+        inherited
         | {
             "DJANGO_SETTINGS_MODULE": "tests.process_settings",
             "DATABASE_URL": test_database_url(),

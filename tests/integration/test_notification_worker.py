@@ -3,6 +3,8 @@ real Redis broker and mailing a real SMTP server; and an outage of that broker, 
 which people's actions succeed and after which every notification arrives once."""
 
 import threading
+from email import message_from_bytes
+from email.policy import default
 
 import pytest
 from django.test import Client
@@ -88,9 +90,18 @@ def test_with_the_broker_down_actions_succeed_and_later_arrive_exactly_once():
                     {"decision": "approve"},
                 )
                 assert response.status_code == 302
+            # An invitation to someone without an account goes through the same outbox.
+            response = _post_in_time(
+                client,
+                reverse("platforms:invitation-list", args=[platform.pk]),
+                {"email": "newcomer@example.jp", "role": Role.MEMBER, "message": ""},
+            )
+            assert response.status_code == 302
         waiting = Delivery.objects.filter(notification__kind=Kind.JOIN_APPROVED)
+        invitation = Delivery.objects.get(message="platforms.invitation")
         assert waiting.count() == 5
         assert set(waiting.values_list("status", flat=True)) == {DeliveryStatus.PENDING}
+        assert (invitation.address, invitation.status) == ("newcomer@example.jp", "pending")
         assert sink.envelopes == []
 
         with (
@@ -99,7 +110,7 @@ def test_with_the_broker_down_actions_succeed_and_later_arrive_exactly_once():
             celery_broker(broker),
         ):
             jobs.deliveries_sweep.delay()
-            delivered = wait_until(lambda: len(sink.envelopes) >= 5)
+            delivered = wait_until(lambda: len(sink.envelopes) >= 6)
             # The sweep again, and a job for the same deliveries run twice: nothing more.
             jobs.deliveries_sweep.delay()
             jobs.deliveries_send.delay(list(waiting.values_list("pk", flat=True)))
@@ -109,5 +120,10 @@ def test_with_the_broker_down_actions_succeed_and_later_arrive_exactly_once():
             wait_until(lambda: False, timeout=2)  # time for a duplicate to show itself
 
     assert delivered and settled
-    assert recipients(sink) == sorted(a.email for a in applicants)
-    assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 5
+    assert recipients(sink) == sorted([*(a.email for a in applicants), "newcomer@example.jp"])
+    assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 6
+    [invitation_mail] = [
+        message_from_bytes(m, policy=default) for m in sink.messages if b"newcomer@example.jp" in m
+    ]
+    assert invitation_mail["subject"].strip() == f"[協働ハブ] 「{platform.name}」への招待"
+    assert "/invitations/" in invitation_mail.get_content()

@@ -181,6 +181,9 @@ def test_serve_answers_pages_and_board_sockets_and_stops_when_a_process_dies():
         runner = [pid for pid, command in children.items() if "run_schedules" in command]
         server = [pid for pid, command in children.items() if "uvicorn" in command]
         assert (len(runner), len(server)) == (1, 1)
+        # Links in emails name the port this server answers on (PORT=8300 make run).
+        environ = Path(f"/proc/{server[0]}/environ").read_bytes().split(b"\0")
+        assert f"SITE_URL={base}".encode() in environ
 
         # when
         subprocess.run(["kill", "-9", str(runner[0])], check=True)  # noqa: S603, S607

@@ -505,6 +505,36 @@ def test_invitation_create_sends_email_after_commit(
     assert f"/invitations/{invitation.token}/" in sent.body
 
 
+def test_an_invitation_is_an_outbox_row_written_with_it_and_a_revoked_one_is_not_sent(
+    coordinator, platform, django_capture_on_commit_callbacks
+):
+    from notifications import jobs
+    from notifications.models import Delivery, DeliveryStatus
+
+    # given: two invitations whose send jobs were lost; one is revoked before the sweep
+    with django_capture_on_commit_callbacks(execute=False):
+        kept = services.invitation_create(
+            actor=coordinator, platform=platform, email="ＫＥＰＴ＠example.jp"
+        )
+        revoked = services.invitation_create(
+            actor=coordinator, platform=platform, email="revoked@example.jp"
+        )
+    rows = Delivery.objects.filter(message="platforms.invitation").order_by("pk")
+    assert [(d.address, d.message_ref, d.status) for d in rows] == [
+        ("kept@example.jp", kept.pk, DeliveryStatus.PENDING),
+        ("revoked@example.jp", revoked.pk, DeliveryStatus.PENDING),
+    ]
+    services.invitation_revoke(actor=coordinator, invitation=revoked)
+    mail.outbox.clear()
+
+    # when
+    jobs.sweep(now=timezone.now())
+
+    # then
+    assert [m.to for m in mail.outbox] == [["kept@example.jp"]]
+    assert [d.status for d in rows.all()] == [DeliveryStatus.SENT, DeliveryStatus.CANCELLED]
+
+
 def test_invitation_accept_makes_member_with_role(coordinator, platform):
     invitee = UserFactory(email="invitee@example.jp")
     invitation = services.invitation_create(

@@ -568,3 +568,28 @@ def test_a_new_display_name_reaches_the_next_move(crew, board, columns):
     )
 
     assert moved["card"]["assignees"] == [{"id": crew["other"].pk, "name": "田中 花子"}]
+
+
+def test_a_name_changed_outside_the_profile_page_reaches_the_next_move(crew, board, columns):
+    """The admin, or an email change of someone without a display name: no hook runs,
+    and the next live event still names them as they are named now."""
+    card = make(crew, board, columns[0], "題")
+    services.card_update(
+        actor=crew["member"],
+        board=board,
+        card_id=card.pk,
+        version=1,
+        fields={"assignees": [crew["other"].pk], "helpers_needed": 1},
+    )
+    services.helper_claim(actor=crew["member"], board=board, card_id=card.pk)
+    type(crew["other"]).objects.filter(pk=crew["other"].pk).update(display_name="管理画面で変更")
+    type(crew["member"]).objects.filter(pk=crew["member"].pk).update(
+        display_name="", email="new.address@example.jp"
+    )
+
+    moved = services.card_move(
+        actor=crew["coordinator"], board=board, card_id=card.pk, column_id=columns[1].pk
+    )
+
+    assert moved["card"]["assignees"] == [{"id": crew["other"].pk, "name": "管理画面で変更"}]
+    assert moved["card"]["helpers"]["claimed"] == [{"id": crew["member"].pk, "name": "new.address"}]
