@@ -303,8 +303,20 @@ def push_subscribe(*, user, endpoint, p256dh, auth, label: str = "") -> PushSubs
         raise ValidationError(_("このブラウザのプッシュ通知の宛先を受け付けられませんでした。"))
     if key is None or len(key) != 65 or key[0] != 4 or secret is None or len(secret) != 16:
         raise ValidationError(_("このブラウザの鍵を受け付けられませんでした。"))
-    # Whatever was waiting for the previous user of this browser is not for this one.
-    PushSubscription.objects.filter(endpoint=endpoint).exclude(user=user).delete()
+    # An endpoint is a browser's address at its push service. Another person's
+    # browser is taken over only by that same browser (its keys): someone who merely
+    # learned the endpoint must not delete the owner's device or receive its pushes.
+    taken = (
+        PushSubscription.objects.select_for_update()
+        .filter(endpoint=endpoint)
+        .exclude(user=user)
+        .first()
+    )
+    if taken is not None:
+        if (taken.p256dh, taken.auth) != (p256dh, auth):
+            raise ValidationError(_("このブラウザのプッシュ通知の宛先を受け付けられませんでした。"))
+        # A shared computer: whatever was waiting for its previous user is not for this one.
+        taken.delete()
     subscription, _created = PushSubscription.objects.update_or_create(
         endpoint=endpoint,
         defaults={"user": user, "p256dh": p256dh, "auth": auth, "label": label[:120]},

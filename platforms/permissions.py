@@ -9,7 +9,16 @@ from django.utils import timezone
 
 from common.ids import parse_id
 
-from .models import Invitation, JoinRequest, Membership, Platform, Role, Status, Visibility
+from .models import (
+    Invitation,
+    JoinRequest,
+    Membership,
+    Platform,
+    PlatformEvent,
+    Role,
+    Status,
+    Visibility,
+)
 
 WRITABLE_STATUSES = {Status.DRAFT, Status.RECRUITING, Status.ACTIVE, Status.GOAL_MET}
 JOINABLE_STATUSES = {Status.RECRUITING, Status.ACTIVE}
@@ -148,3 +157,30 @@ def invitation_is_open(invitation) -> bool:
         and invitation.expires_at > timezone.now()
         and invitation.platform.status in INVITABLE_STATUSES
     )
+
+
+# People who are not members see the platform, its organisations, its coordinators (the
+# contact) and counts; never who else takes part: a member may be a person receiving
+# support. History about people (applications, approvals, invitations, leaving,
+# removals, role changes) is for coordinators; the platform's own history is public.
+PUBLIC_EVENT_KINDS = frozenset(
+    {
+        PlatformEvent.Kind.LAUNCHED,
+        PlatformEvent.Kind.CHARTER_EDITED,
+        PlatformEvent.Kind.STATUS_CHANGED,
+        PlatformEvent.Kind.EVALUATION_WRITTEN,
+        PlatformEvent.Kind.GOAL_ADDED,
+        PlatformEvent.Kind.GOAL_UPDATED,
+        PlatformEvent.Kind.GOAL_REMOVED,
+    }
+)
+
+
+def can_see_members(user, platform) -> bool:
+    """Names and roles of the people taking part."""
+    return is_member(user, platform)
+
+
+def history_kinds_for(user, platform) -> frozenset | None:
+    """The kinds of history entries the user may read; None for all of them."""
+    return None if is_coordinator(user, platform) else PUBLIC_EVENT_KINDS

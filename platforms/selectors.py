@@ -55,8 +55,10 @@ def platform_list_archived(*, user, query: str = "", area: str = "", kind: str =
     )
 
 
-def platform_get_for_page(*, platform: Platform) -> dict:
-    """Everything the platform page shows, in a fixed number of queries."""
+def platform_get_for_page(*, platform: Platform, with_members: bool) -> dict:
+    """Everything the platform page shows, in a fixed number of queries. Without
+    `with_members` (a reader who is not a member) the people are counted, not named;
+    coordinators are named as the platform's contact."""
     memberships = list(
         Membership.objects.filter(platform=platform)
         .select_related("user", "organisation")
@@ -68,7 +70,8 @@ def platform_get_for_page(*, platform: Platform) -> dict:
     return {
         "goals": list(platform.goals.all()),
         "coordinators": [m for m in memberships if m.role == Role.COORDINATOR],
-        "memberships": memberships,
+        "memberships": memberships if with_members else [],
+        "member_count": len(memberships),
         "organisations": organisations,
         "lifecycle": list(
             platform.events.filter(
@@ -153,8 +156,10 @@ def invitation_list_for_platform(*, platform):
     return platform.invitations.select_related("invited_by", "accepted_by").order_by("-created_at")
 
 
-def event_list_for_platform(*, platform):
-    return platform.events.select_related("actor", "subject").order_by("-created_at", "-pk")
+def event_list_for_platform(*, platform, kinds=None):
+    """The platform's history, newest first; only `kinds` when given."""
+    events = platform.events.select_related("actor", "subject").order_by("-created_at", "-pk")
+    return events if kinds is None else events.filter(kind__in=kinds)
 
 
 def revision_list_for_platform(*, platform):

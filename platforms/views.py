@@ -125,7 +125,9 @@ def platform_archive_list(request):
 def platform_detail(request, platform_id):
     platform = policy.access_platform(request.user, platform_id)
     user = request.user
-    context = selectors.platform_get_for_page(platform=platform) | {
+    context = selectors.platform_get_for_page(
+        platform=platform, with_members=policy.can_see_members(user, platform)
+    ) | {
         "platform": platform,
         "role": policy.role_of(user, platform),
         "role_label": Role(policy.role_of(user, platform)).label
@@ -192,9 +194,10 @@ def platform_edit(request, platform_id):
 @require_GET
 def platform_history(request, platform_id):
     platform = policy.access_platform(request.user, platform_id)
-    events = Paginator(selectors.event_list_for_platform(platform=platform), 50).get_page(
-        request.GET.get("page")
-    )
+    kinds = policy.history_kinds_for(request.user, platform)
+    events = Paginator(
+        selectors.event_list_for_platform(platform=platform, kinds=kinds), 50
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "platforms/platform_history.html",

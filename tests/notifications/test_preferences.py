@@ -170,6 +170,29 @@ def test_a_browser_shared_by_two_people_belongs_to_the_last_one(client, coordina
     assert not Delivery.objects.filter(channel="push").exists()
 
 
+def test_knowing_an_endpoint_is_not_enough_to_take_it_over(client, platform):
+    """Someone who learned another person's endpoint, with keys of their own, is
+    refused; the owner's device stays, with what was waiting for it."""
+    owner, intruder = UserFactory(), UserFactory()
+    client.force_login(owner)
+    assert subscribe(client).status_code == 201
+    device = PushSubscription.objects.get()
+    from notifications.services import notify
+
+    notify(recipients=[owner], kind=Kind.JOIN_APPROVED, platform=platform)
+    waiting = list(Delivery.objects.filter(channel="push").values_list("pk", flat=True))
+    assert len(waiting) == 1
+    client.force_login(intruder)
+    other_keys = {"p256dh": KEY[:-4] + "AAAA", "auth": "AAAAAAAAAAAAAAAAAAAAAA"}
+
+    response = subscribe(client, keys=other_keys)
+
+    assert response.status_code == 400
+    assert "受け付けられませんでした" in response.json()["error"]
+    assert list(PushSubscription.objects.values_list("pk", "user")) == [(device.pk, owner.pk)]
+    assert list(Delivery.objects.filter(channel="push").values_list("pk", flat=True)) == waiting
+
+
 def test_people_list_and_remove_only_their_own_devices(client):
     owner, other = UserFactory(), UserFactory()
     client.force_login(owner)

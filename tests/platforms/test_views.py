@@ -852,3 +852,52 @@ def test_csv_export_writes_formulas_as_text(client, crew, board, columns):
     assert sorted(titles) == sorted(["'" + f for f in FORMULAS] + ["普通の-カード"])
     cells = [cell for row in rows for cell in row]
     assert [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r", "＝")] == []
+
+
+def test_outsiders_see_organisations_coordinators_and_counts_not_who_takes_part(client):
+    """A member may be a person receiving support: outsiders never learn who takes
+    part, who applied, who was declined or removed."""
+    from members.models import Organisation
+
+    platform = PlatformFactory(status=Status.ACTIVE)
+    coordinator = UserFactory(display_name="連絡先の佐藤")
+    member_of(platform, coordinator, Role.COORDINATOR)
+    supported = UserFactory(display_name="支援を受ける山田")
+    removed = UserFactory(display_name="外された田中")
+    declined = UserFactory(display_name="見送られた鈴木")
+    pending = UserFactory(display_name="申請中の高橋")
+    organisation = Organisation.objects.create(name="みなと商工会", created_by=coordinator)
+    for person in (supported, removed, declined, pending):
+        request = services.join_request_create(actor=person, platform=platform, message="参加希望")
+        if person is not pending:
+            services.join_request_decide(
+                actor=coordinator, join_request=request, approve=person is not declined
+            )
+    Membership.objects.filter(user=supported).update(organisation=organisation)
+    services.membership_remove(actor=coordinator, membership=Membership.objects.get(user=removed))
+    services.membership_role_change(
+        actor=coordinator, membership=Membership.objects.get(user=supported), role=Role.OBSERVER
+    )
+    people = [supported, removed, declined, pending]
+    pages = {}
+    for name, viewer in (("anonymous", None), ("stranger", UserFactory()), ("member", supported)):
+        client.logout()
+        if viewer is not None:
+            client.force_login(viewer)
+        pages[name] = "".join(
+            client.get(reverse(url, args=[platform.pk])).content.decode()
+            for url in ("platforms:platform-detail", "platforms:platform-history")
+        )
+
+    for outsider in ("anonymous", "stranger"):
+        page = pages[outsider]
+        assert [p.display_name for p in people if p.display_name in page] == []
+        assert "連絡先の佐藤" in page
+        assert "みなと商工会" in page
+        assert "参加者（2人）" in page
+        assert "参加している方のお名前は、参加者だけが見られます。" in page
+    # A member sees who takes part, not who applied, was declined or removed.
+    assert "支援を受ける山田" in pages["member"]
+    assert [
+        n for n in ("外された田中", "見送られた鈴木", "申請中の高橋") if n in pages["member"]
+    ] == []
