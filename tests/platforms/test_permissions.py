@@ -7,10 +7,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.contrib.messages import get_messages
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications.models import Delivery, Notification
 from platforms.models import Invitation, JoinRequest, Role, Status, Visibility
+from tasks.models import BoardEvent
 from tests.factories import PlatformFactory, UserFactory, goal_of, member_of
 
 pytestmark = pytest.mark.django_db
@@ -220,26 +224,27 @@ URLS = {
 
 COORDINATOR_WRITES = {
     "edit_get": 200,
-    "edit_post": "done",
+    "edit_post": "changed",
     "goal_create_get": 200,
-    "goal_create_post": "done",
+    "goal_create_post": "changed",
     "goal_edit_get": 200,
-    "goal_edit_post": "done",
-    "goal_delete": "done",
-    "decide": "done",
-    "invitations_post": "done",
-    "revoke": "done",
-    "remove": "done",
-    "role": "done",
-    "transition": "done",
+    "goal_edit_post": "changed",
+    "goal_delete": "changed",
+    "decide": "changed",
+    "invitations_post": "changed",
+    "revoke": "changed",
+    "remove": "changed",
+    "role": "changed",
+    "transition": "changed",
 }
 MEMBERS = {"observer", "member", "coordinator"}
 
 
 def expected(url, role, kind):
-    """The one answer each person gets: 200, 'done' (a redirect after acting), 'login'
-    (a redirect to the login page), 400 (refused with the reason on the page), 403 or
-    404."""
+    """The one answer each person gets: 200; a redirect that 'changed' something, that
+    was 'refused' with an error message, or that left things 'unchanged' (sent back:
+    already in, already asked); 'login' (a redirect to the login page); 400 (refused
+    with the reason on the page), 403 or 404."""
     visible = role in MEMBERS or role == "staff" or kind != "private"
     if url in ("list", "archive_list"):
         return 200
@@ -252,7 +257,7 @@ def expected(url, role, kind):
             return "login"
         if kind == "archived":
             return 400
-        return "done" if role == "invitee" else 403
+        return "changed" if role == "invitee" else 403
     if url in ("detail", "history"):
         return 200 if visible else 404
     if role == "anonymous":
@@ -269,16 +274,19 @@ def expected(url, role, kind):
         return 200 if coordinator else 403
     if url in ("join_get", "join_post"):
         if role in MEMBERS:
-            return "done"  # sent back to the platform: already in
+            return "unchanged"  # sent back to the platform: already in
         if kind != "public":
             return 403
         if role == "applicant":
-            return "done"  # sent back to the platform: already asked
-        return 200 if url == "join_get" else "done"
+            return "unchanged"  # sent back to the platform: already asked
+        return 200 if url == "join_get" else "changed"
     if url == "withdraw":
-        return "done" if role == "applicant" and not archived else 403
+        return "changed" if role == "applicant" and not archived else 403
     if url == "leave":
-        return "done" if role in MEMBERS and not archived else 403
+        if role not in MEMBERS or archived:
+            return 403
+        # The only coordinator may not leave the platform without one.
+        return "refused" if coordinator else "changed"
     raise AssertionError(url)
 
 
@@ -296,6 +304,10 @@ def snapshot(world):
         "goals": sorted(platform.goals.values_list("pk", "title", "target_value", "current_value")),
         "events": platform.events.count(),
         "revisions": platform.revisions.count(),
+        "notifications": Notification.objects.count(),
+        "deliveries": Delivery.objects.count(),
+        "mail": len(mail.outbox),
+        "board_events": BoardEvent.objects.count(),
     }
 
 
@@ -319,16 +331,21 @@ def test_platform_url_permission_matrix(client, url, role, kind):
         response = client.post(build_url(world), build_data(world))
 
     # then
+    errors = [str(m) for m in get_messages(response.wsgi_request) if m.level_tag == "error"]
+    changed = snapshot(world) != before
     if answer == "login":
         assert response.status_code == 302
         assert response.url.startswith(reverse("account_login"))
-    elif answer == "done":
+    elif answer in ("changed", "refused", "unchanged"):
         assert response.status_code == 302
         assert not response.url.startswith(reverse("account_login"))
     else:
         assert response.status_code == answer
-    if answer in (400, 403, 404, "login") or method == "get":
-        assert snapshot(world) == before
+    outcome = "changed" if changed else "refused" if errors else "unchanged"
+    if answer in ("changed", "refused", "unchanged"):
+        assert outcome == answer, errors
+    else:
+        assert changed is False
 
 
 @pytest.mark.parametrize("role", ROLES)
