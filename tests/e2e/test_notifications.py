@@ -1,6 +1,7 @@
 """In the browser: the bell counts up live when someone assigns you a card, and
 turning on push registers the service worker."""
 
+import json
 import os
 
 import pytest
@@ -60,27 +61,75 @@ def test_the_bell_counts_up_live_when_someone_assigns_me_a_card(server, new_page
     )
 
 
-def test_turning_on_push_registers_the_service_worker(server, new_page, screenshot):
+# PushManager.subscribe stubbed in the page: headless Chromium here has no route to a
+# real push service. Everything else is real: the service worker, the permission,
+# the VAPID key handed to subscribe, the POST to the server and the device list.
+STUB_SUBSCRIBE = """
+window.__subscribeCalls = [];
+PushManager.prototype.subscribe = function (options) {
+  window.__subscribeCalls.push(Array.from(new Uint8Array(options.applicationServerKey)));
+  if (%(fail)s) { return Promise.reject(new DOMException("no push service", "AbortError")); }
+  var json = {endpoint: %(endpoint)s, expirationTime: null, keys: {p256dh: %(p256dh)s, auth: %(auth)s}};
+  return Promise.resolve({endpoint: json.endpoint, toJSON: function () { return json; }});
+};
+"""
+
+
+def push_page(new_page, base, user, *, fail):
+    from tests.notifications.test_real_channels import b64url, browser_keys
+
+    _private, public, secret = browser_keys()
+    endpoint = "https://push.example.net/send/e2e-device"
+    page = new_page()
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session_cookie(user), "url": base}]
+    )
+    page.context.grant_permissions(["notifications"], origin=base)
+    page.add_init_script(
+        STUB_SUBSCRIBE
+        % {
+            "fail": "true" if fail else "false",
+            "endpoint": json.dumps(endpoint),
+            "p256dh": json.dumps(public),
+            "auth": json.dumps(b64url(secret)),
+        }
+    )
+    page.goto(base + "/notifications/preferences/")
+    return page, endpoint, public, b64url(secret)
+
+
+def test_turning_on_push_registers_the_worker_and_records_this_device(server, new_page, screenshot):
     person = UserFactory(display_name="鈴木")
-    page = signed_in(new_page, server, person, "/notifications/preferences/")
-    page.context.grant_permissions(["notifications"], origin=server)
+    page, endpoint, public, auth = push_page(new_page, server, person, fail=False)
 
     page.get_by_test_id("push-enable").click()
-    status = page.get_by_test_id("push-status")
-    expect(status).not_to_be_empty()
 
+    expect(page.get_by_test_id("push-status")).to_have_text(
+        "このブラウザでプッシュ通知を受け取れるようになりました。"
+    )
     registered = page.evaluate(
         """() => navigator.serviceWorker.getRegistration('/').then(r =>
                r ? {scope: r.scope, script: (r.active || r.waiting || r.installing).scriptURL} : null)"""
     )
     assert registered == {"scope": server + "/", "script": server + "/sw.js"}
-    assert page.evaluate("() => Notification.permission") == "granted"
+    # subscribe got the server's VAPID public key (65 bytes, uncompressed P-256).
+    [key] = page.evaluate("() => window.__subscribeCalls")
+    assert (len(key), key[0]) == (65, 4)
+    # The page reloads itself and lists the device.
+    expect(page.get_by_test_id("device")).to_have_count(1)
     screenshot(page, "push")
-    # Headless Chromium here has no route to a real push service, so subscribing may
-    # fail: then the page says so plainly; when it succeeds, the device is recorded.
-    if PushSubscription.objects.filter(user=person).exists():
-        expect(status).to_have_text("このブラウザでプッシュ通知を受け取れるようになりました。")
-    else:
-        expect(status).to_have_text(
-            "プッシュ通知を登録できませんでした。時間をおいてもう一度お試しください。"
-        )
+    device = PushSubscription.objects.get(user=person)
+    assert (device.endpoint, device.p256dh, device.auth) == (endpoint, public, auth)
+
+
+def test_a_push_service_that_refuses_gets_a_plain_message_and_records_nothing(server, new_page):
+    person = UserFactory(display_name="鈴木")
+    page, _endpoint, _public, _auth = push_page(new_page, server, person, fail=True)
+
+    page.get_by_test_id("push-enable").click()
+
+    expect(page.get_by_test_id("push-status")).to_have_text(
+        "プッシュ通知を登録できませんでした。時間をおいてもう一度お試しください。"
+    )
+    assert page.evaluate("() => window.__subscribeCalls.length") == 1
+    assert not PushSubscription.objects.filter(user=person).exists()
