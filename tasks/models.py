@@ -30,6 +30,21 @@ TEMPLATE_COLUMNS = {
 }
 
 
+class PositionField(models.CharField):
+    """A fractional-index key (tasks.ordering). Keys mix upper and lower case and must
+    sort byte-wise, whatever the database's locale: the "C" collation on PostgreSQL,
+    BINARY on SQLite. Declared here so a migration keeps it."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 64)
+        super().__init__(*args, **kwargs)
+
+    def db_parameters(self, connection):
+        parameters = super().db_parameters(connection)
+        parameters["collation"] = "C" if connection.vendor == "postgresql" else "BINARY"
+        return parameters
+
+
 class Board(models.Model):
     """A platform's kanban. `seq` counts its changes: every change bumps it and stores a
     BoardEvent with that number, which is what clients replay from."""
@@ -63,8 +78,7 @@ class Board(models.Model):
 class Column(models.Model):
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="columns")
     name = models.CharField(_("列の名前"), max_length=60)
-    # Fractional index (see tasks.ordering); compared byte-wise ("C" collation).
-    position = models.CharField(max_length=64)
+    position = PositionField()
     wip_limit = models.PositiveSmallIntegerField(_("WIP制限"), null=True, blank=True)
     goal = models.ForeignKey(
         "platforms.Goal",
@@ -109,7 +123,7 @@ class Card(models.Model):
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="cards")
     column = models.ForeignKey(Column, on_delete=models.CASCADE, related_name="cards")
-    position = models.CharField(max_length=64)
+    position = PositionField()
     title = models.CharField(_("タイトル"), max_length=200)
     description = models.TextField(_("説明"), max_length=5000, blank=True)
     due_date = models.DateField(_("期日"), null=True, blank=True)

@@ -593,3 +593,23 @@ def test_a_name_changed_outside_the_profile_page_reaches_the_next_move(crew, boa
 
     assert moved["card"]["assignees"] == [{"id": crew["other"].pk, "name": "管理画面で変更"}]
     assert moved["card"]["helpers"]["claimed"] == [{"id": crew["member"].pk, "name": "new.address"}]
+
+
+@pytest.mark.django_db
+def test_positions_are_stored_with_a_byte_order_collation():
+    """Declared on the field (not only by raw SQL a model would not know about): CI's
+    C.UTF-8 database sorts ASCII the same way either way, so the catalogue is read."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT table_name, collation_name FROM information_schema.columns"
+                " WHERE table_name IN ('tasks_card', 'tasks_column') AND column_name = 'position'"
+                " ORDER BY table_name"
+            )
+            assert cursor.fetchall() == [("tasks_card", "C"), ("tasks_column", "C")]
+        else:
+            for table in ("tasks_card", "tasks_column"):
+                cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [table])
+                assert '"position" varchar(64) COLLATE BINARY NOT NULL' in cursor.fetchone()[0]
