@@ -24,8 +24,15 @@
   var requestId = 0;
   var pending = new Map();
 
+  // The seq this page has applied, on the board element: what the page shows is the
+  // board as of that change (tests and support staff read it).
+  function applied(seq) {
+    state.seq = seq;
+    root.dataset.seq = String(seq);
+  }
+
   function load(snapshot) {
-    state.seq = snapshot.seq;
+    applied(snapshot.seq);
     state.columns = new Map(snapshot.columns.map(function (c) { return [c.id, c]; }));
     state.cards = new Map(snapshot.cards.map(function (c) { return [c.id, c]; }));
   }
@@ -191,7 +198,7 @@
       case "event":
         if (frame.seq <= state.seq) { break; }
         if (frame.seq !== state.seq + 1) { send({ type: "resync", since: state.seq }); break; }
-        apply(frame); state.seq = frame.seq; break;
+        apply(frame); applied(frame.seq); break;
       case "presence":
         presenceEl.textContent = gettext("いま見ている人：") + frame.users.map(function (u) { return u.name; }).join("、");
         break;

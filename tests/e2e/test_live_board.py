@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from platforms.models import Role, Status
 from tasks import services
-from tasks.models import Card
+from tasks.models import Board, Card
 from tests.factories import PlatformFactory, UserFactory, member_of
 from tests.servers import asgi_server, session_cookie
 
@@ -97,11 +97,16 @@ def test_offline_browser_catches_up_when_back(server, team, new_page, screenshot
         card.locator("select[name=column]").select_option(str(column.pk))
         card.locator("button", has_text="移動").first.click()
         expect(titles(coordinator, column)).to_have_text([title])
-    member.wait_for_timeout(1000)
+    # The coordinator's page has applied both moves from the server, so they were
+    # published to every socket; the offline page has applied neither.
+    seq = Board.objects.get(pk=board.pk).seq
+    expect(coordinator.locator("#board")).to_have_attribute("data-seq", str(seq))
+    expect(member.locator("#board")).to_have_attribute("data-seq", str(seq - 2))
     expect(titles(member, columns[0])).to_have_text(["Aさん面談", "Bさん面談", "Cさん面談"])
     member.context.set_offline(False)
 
     expect(member.get_by_test_id("board-status")).to_have_text("最新の状態です。", timeout=30_000)
+    expect(member.locator("#board")).to_have_attribute("data-seq", str(seq))
     expect(titles(member, columns[2])).to_have_text(["Aさん面談"])
     expect(titles(member, columns[3])).to_have_text(["Bさん面談"])
     expect(titles(member, columns[0])).to_have_text(["Cさん面談"])

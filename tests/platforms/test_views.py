@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -739,11 +740,17 @@ def test_platform_page_query_count_does_not_grow(
 
 @pytest.mark.parametrize("size", [2, 40])
 def test_platform_list_query_count_does_not_grow(client, django_assert_max_num_queries, size):
-    for _ in range(size):
-        goal_of(PlatformFactory())
+    platforms = [PlatformFactory() for _ in range(size)]
+    for platform in platforms:
+        goal_of(platform)
 
     with django_assert_max_num_queries(6):
-        client.get(reverse("platforms:platform-list"))
+        response = client.get(reverse("platforms:platform-list"))
+
+    listed = [p.pk for p in response.context["page"]]
+    assert len(listed) == min(size, settings.PAGE_SIZE)
+    assert set(listed) <= {p.pk for p in platforms}
+    assert all(p.name in response.content.decode() for p in response.context["page"])
 
 
 @pytest.mark.parametrize("size", [2, 30])
@@ -755,7 +762,9 @@ def test_dashboard_query_count_does_not_grow(client, django_assert_max_num_queri
     client.force_login(stranger)
 
     with django_assert_max_num_queries(12):
-        client.get(reverse("platforms:dashboard"))
+        response = client.get(reverse("platforms:dashboard"))
+
+    assert len(response.context["platforms"]) == size
 
 
 def test_invitation_page_for_closed_platform_says_so(client, coordinator):
