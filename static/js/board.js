@@ -57,19 +57,29 @@
     };
   }
 
-  function isoDate(d) { return d.toISOString().slice(0, 10); }
+  // "Today" and "this week" are the hub's days (Asia/Tokyo), as on the server, whatever
+  // the browser's own time zone: a volunteer's laptop set to UTC agrees with the page.
+  var dayFormat = new Intl.DateTimeFormat("en-CA", {
+    timeZone: root.dataset.timeZone || "Asia/Tokyo", year: "numeric", month: "2-digit", day: "2-digit"
+  });
+
+  function todayIso() { return dayFormat.format(new Date()); }
+
+  function weekEndIso(today) {
+    var day = new Date(today + "T00:00:00Z");
+    day.setUTCDate(day.getUTCDate() + (7 - day.getUTCDay()) % 7);  // through Sunday
+    return day.toISOString().slice(0, 10);
+  }
 
   function matches(card, f) {
     var any = f.assignee || f.label || f.due || f.text;
     if (card.redacted) { return !any; }
     if (f.assignee && !card.assignees.some(function (a) { return String(a.id) === f.assignee; })) { return false; }
     if (f.label && card.labels.indexOf(f.label) === -1) { return false; }
-    var today = new Date(); var todayIso = isoDate(new Date(today.getTime() - today.getTimezoneOffset() * 60000));
-    if (f.due === "overdue" && !(card.due && card.due < todayIso)) { return false; }
-    if (f.due === "week") {
-      var end = new Date(today); end.setDate(today.getDate() + (7 - ((today.getDay() + 6) % 7)) - 1);
-      var endIso = isoDate(new Date(end.getTime() - end.getTimezoneOffset() * 60000));
-      if (!(card.due && card.due >= todayIso && card.due <= endIso)) { return false; }
+    var today = todayIso();
+    if (f.due === "overdue" && !(card.due && card.due < today)) { return false; }
+    if (f.due === "week" && !(card.due && card.due >= today && card.due <= weekEndIso(today))) {
+      return false;
     }
     if (f.text && (card.title + " " + card.description).toLowerCase().indexOf(f.text) === -1) { return false; }
     return true;

@@ -141,3 +141,56 @@ def test_observer_sees_no_edit_control(server, team, new_page, screenshot):
     expect(observer.locator("#board button")).to_have_count(0)
     expect(observer.get_by_test_id("card")).to_have_count(3)
     screenshot(observer, "observer")
+
+
+def test_due_filters_use_the_hubs_days_whatever_the_browsers_time_zone(server, team, browser):
+    """At 00:30 in Tokyo a browser set to UTC is still on the day before: its page must
+    agree with the server on what is overdue and what is due this week."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from notifications.preferences import TOKYO
+
+    board, columns, people = team
+    # The server runs on the real clock (another process): today is its Tokyo date.
+    today = timezone.localdate()
+    sunday = today + timedelta(days=6 - today.weekday())
+    cards = {"昨日まで": today - timedelta(days=1), "今週中": sunday, "来週": sunday + timedelta(1)}
+    for title, due in cards.items():
+        card = services.card_create(
+            actor=people["coordinator"], board=board, column_id=columns[1].pk, title=title
+        )
+        services.card_update(
+            actor=people["coordinator"],
+            board=board,
+            card_id=card.pk,
+            version=1,
+            fields={"due": due.isoformat()},
+        )
+    context = browser.new_context(locale="ja-JP", timezone_id="UTC")
+    context.set_default_timeout(15_000)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": session_cookie(people["member"]),
+                "url": server,
+            }
+        ]
+    )
+    page = context.new_page()
+    page.clock.set_fixed_time(datetime.combine(today, time(0, 30), tzinfo=TOKYO))
+    try:
+        shown = {}
+        for due in ("overdue", "week"):
+            page.goto(server + board.get_absolute_url() + f"?due={due}")
+            expect(page.get_by_test_id("board-status")).to_have_text("最新の状態です。")
+            shown[due] = page.locator(f'ol.cards[data-column="{columns[1].pk}"] .card-title')
+            shown[due] = sorted(shown[due].all_inner_texts())
+        browser_day = page.evaluate("() => new Date().toISOString().slice(0, 10)")
+    finally:
+        context.close()
+
+    assert browser_day == (today - timedelta(days=1)).isoformat()
+    assert shown == {"overdue": ["昨日まで"], "week": ["今週中"]}
