@@ -9,7 +9,7 @@ platform is no longer open for work.
 
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from platforms.models import Membership, Platform, Role, Status
@@ -40,8 +40,22 @@ def _open_cards():
     )
 
 
+# Two runs at once (beat and a catch-up, or two beats) would both find a reminder
+# missing and both write it; the second then fails on the unique key. Runs take this
+# lock in turn instead: the second finds the first's reminders and writes none.
+# (SQLite serialises writing transactions already.)
+RUN_LOCK_KEY = 0x68756272  # "hubr"
+
+
+def _one_run_at_a_time() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RUN_LOCK_KEY])
+
+
 @transaction.atomic
 def reminders_send(*, now: datetime) -> int:
+    _one_run_at_a_time()
     today = today_in_tokyo(now)
     count = 0
     due_tomorrow = (Kind.CARD_DUE_TOMORROW, "due", Q(due_date=today + timedelta(days=1)))

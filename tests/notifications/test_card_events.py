@@ -271,3 +271,45 @@ def test_a_day_in_digest_mode_gives_exactly_one_email_listing_it(
     assert f"「{platform.name}」が「活動中」になりました。" in digest.body
     assert "/notifications/preferences/" in digest.body
     assert digest.alternatives[0][1] == "text/html"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reminder_runs_at_once_remind_each_person_once():
+    """Beat and a catch-up run, or two beats by mistake: on PostgreSQL both runs
+    really overlap; each reminder is still written once and neither run fails."""
+    import threading
+
+    from django.db import connections
+
+    from platforms.models import Role, Status
+    from tests.factories import PlatformFactory, UserFactory, member_of
+
+    now = datetime(2026, 12, 1, 9, 5, tzinfo=TOKYO)
+    platform = PlatformFactory(status=Status.ACTIVE, deadline=date(2026, 12, 8))
+    coordinators = [UserFactory() for _ in range(3)]
+    for person in coordinators:
+        member_of(platform, person, Role.COORDINATOR)
+    start = threading.Barrier(2)
+    results, errors = [], []
+
+    def run():
+        try:
+            start.wait()
+            results.append(reminders.reminders_send(now=now))
+        except Exception as error:  # noqa: BLE001 - collected for the assertion
+            errors.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert errors == []
+    assert sorted(results) == [0, 3]
+    reminded = Notification.objects.filter(kind=Kind.DEADLINE_NEAR)
+    assert sorted(reminded.values_list("recipient_id", flat=True)) == sorted(
+        c.pk for c in coordinators
+    )

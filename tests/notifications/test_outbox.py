@@ -225,6 +225,28 @@ def test_the_sweep_sends_what_was_never_picked_up_and_frees_dead_claims(
     assert {lost.pk, dead.pk} <= set(Delivery.objects.values_list("pk", flat=True))
 
 
+def test_the_sweep_leaves_a_delivery_younger_than_the_grace_to_its_own_job(
+    coordinator, platform, settings, time_machine, django_capture_on_commit_callbacks
+):
+    """With the production grace (60 s), a delivery whose job is merely on its way is
+    not sent a second time by the sweep; once older than the grace, it is swept."""
+    settings.NOTIFICATIONS_SWEEP_GRACE_SECONDS = 60
+    start = datetime(2026, 11, 20, 10, 0, tzinfo=TOKYO)
+    time_machine.move_to(start, tick=False)
+    applicant = UserFactory()
+    with django_capture_on_commit_callbacks(execute=False):
+        approve(coordinator, platform, applicant)
+    mail.outbox.clear()
+
+    young = jobs.sweep(now=start + timedelta(seconds=59))
+    time_machine.move_to(start + timedelta(seconds=61), tick=False)
+    old = jobs.sweep(now=start + timedelta(seconds=61))
+
+    # The approval, and the join request the coordinator was told of.
+    assert (young, old) == (0, 2)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([applicant.email, coordinator.email])
+
+
 def test_a_recent_claim_is_left_to_its_worker(coordinator, platform):
     applicant = UserFactory()
     with transaction.atomic():

@@ -263,3 +263,51 @@ async def test_the_bell_socket_sends_the_count_and_refuses_strangers(settings):
     await sync_to_async(notify)(recipients=[user], kind=Kind.JOIN_APPROVED, platform=platform)
     assert await socket.receive_json_from(timeout=5) == {"type": "unread", "count": 1}
     await socket.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_one_persons_bell_never_rings_for_another(settings):
+    """Each bell listens to its own person only: after a notification for one, the
+    other's next frame is about their own notification, not an echo of the first."""
+    from asgiref.sync import sync_to_async
+    from django.test import Client
+
+    from notifications.services import notify
+    from tests.factories import PlatformFactory
+
+    platform = await sync_to_async(PlatformFactory)()
+    people = [await sync_to_async(UserFactory)() for _ in range(2)]
+    sockets = []
+    for person in people:
+        client = Client()
+        await sync_to_async(client.force_login)(person)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        socket = WebsocketCommunicator(
+            application,
+            "/ws/notifications/",
+            headers=[
+                (b"origin", b"http://127.0.0.1"),
+                (b"host", b"127.0.0.1"),
+                (b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()),
+            ],
+        )
+        assert (await socket.connect())[0]
+        assert await socket.receive_json_from(timeout=5) == {"type": "unread", "count": 0}
+        sockets.append(socket)
+    first, second = sockets
+
+    await sync_to_async(notify)(recipients=[people[0]], kind=Kind.JOIN_APPROVED, platform=platform)
+    ringing = await first.receive_json_from(timeout=5)
+    second_frames = []
+    for _ in range(2):
+        await sync_to_async(notify)(
+            recipients=[people[1]], kind=Kind.JOIN_APPROVED, platform=platform
+        )
+        second_frames.append(await second.receive_json_from(timeout=5))
+
+    assert ringing == {"type": "unread", "count": 1}
+    assert second_frames == [{"type": "unread", "count": 1}, {"type": "unread", "count": 2}]
+    assert await first.receive_nothing(timeout=0.5)
+    for socket in sockets:
+        await socket.disconnect()
