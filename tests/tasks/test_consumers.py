@@ -16,7 +16,7 @@ from config.asgi import application
 from platforms import services as platform_services
 from platforms.models import Membership, Role, Status
 from tasks import fanout, services
-from tasks.models import Board, Card
+from tasks.models import Board, Card, Column
 from tests.factories import PlatformFactory, UserFactory, member_of
 from tests.servers import REDIS_URL, redis_answers
 
@@ -598,4 +598,39 @@ async def test_a_malformed_published_message_does_not_stop_delivery(redis_live):
     event = await next_event(communicator)
 
     assert (event["seq"], event["kind"]) == (2, "board.noted")
+    await communicator.disconnect()
+
+
+async def test_ids_from_another_board_are_refused_and_change_nothing(live_mode):
+    platform, board, columns, people = await world()
+    other = await database_sync_to_async(services.board_create)(
+        actor=people["coordinator"], platform=platform, name="別のボード", template="blank"
+    )
+    other_column = await database_sync_to_async(lambda: other.columns.first())()
+    other_card = await create(people, other, other_column, "別の面談")
+    card = await create(people, board, columns[0], "面談")
+    communicator, _ = await open_socket(board, people["coordinator"])
+
+    def state():
+        return (
+            list(Card.objects.values_list("pk", "board_id", "column_id", "archived", "title")),
+            list(Board.objects.values_list("pk", "seq")),
+            list(Column.objects.values_list("pk", "board_id", "name", "archived")),
+        )
+
+    before = await database_sync_to_async(state)()
+    answers = [
+        await request(communicator, message)
+        for message in (
+            {"type": "card.move", "card": other_card.pk, "column": columns[1].pk},
+            {"type": "card.move", "card": card.pk, "column": other_column.pk},
+            {"type": "card.archive", "card": other_card.pk},
+            {"type": "comment.add", "card": other_card.pk, "body": "見えますか"},
+            {"type": "column.update", "column": other_column.pk, "name": "乗っ取り"},
+            {"type": "column.archive", "column": other_column.pk},
+        )
+    ]
+
+    assert [(a["type"], a["code"]) for a in answers] == [("error", "invalid")] * 6
+    assert await database_sync_to_async(state)() == before
     await communicator.disconnect()

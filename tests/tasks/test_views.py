@@ -586,3 +586,39 @@ def test_every_board_post_is_refused_with_nothing_changed(client, crew, board, c
             response.status_code,
             errors,
         )
+
+
+def test_ids_of_another_boards_cards_and_columns_change_nothing(client, crew, board, columns):
+    """The coordinator of both boards, through board A's URLs, naming board B's card or
+    column: not found, and neither board changes."""
+    other = services.board_create(
+        actor=crew["coordinator"], platform=crew["platform"], name="別のボード"
+    )
+    other_column = other.columns.order_by("position").first()
+    other_card = make(crew, other, other_column, "別の面談")
+    card = make(crew, board, columns[0], "面談")
+    client.force_login(crew["coordinator"])
+    before = (_board_state(board), _board_state(other))
+    a = [board.platform_id, board.pk]
+
+    answers = [
+        client.get(reverse("tasks:card-detail", args=[*a, other_card.pk])).status_code,
+        client.post(
+            reverse("tasks:card-action", args=[*a, other_card.pk, "archive"])
+        ).status_code,
+        client.post(
+            reverse("tasks:card-move", args=[*a, card.pk]),
+            {"column": other_column.pk, "place": "top"},
+        ).status_code,
+        client.post(
+            reverse("tasks:column-update", args=[*a, other_column.pk]), {"name": "乗っ取り"}
+        ).status_code,
+        client.post(reverse("tasks:column-archive", args=[*a, other_column.pk])).status_code,
+        client.post(
+            reverse("tasks:column-move", args=[*a, other_column.pk]), {"direction": "left"}
+        ).status_code,
+    ]
+
+    assert answers[:2] == [404, 404]
+    assert answers[2:] == [302, 302, 302, 302]  # refused with a message
+    assert (_board_state(board), _board_state(other)) == before
