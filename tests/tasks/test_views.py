@@ -603,9 +603,7 @@ def test_ids_of_another_boards_cards_and_columns_change_nothing(client, crew, bo
 
     answers = [
         client.get(reverse("tasks:card-detail", args=[*a, other_card.pk])).status_code,
-        client.post(
-            reverse("tasks:card-action", args=[*a, other_card.pk, "archive"])
-        ).status_code,
+        client.post(reverse("tasks:card-action", args=[*a, other_card.pk, "archive"])).status_code,
         client.post(
             reverse("tasks:card-move", args=[*a, card.pk]),
             {"column": other_column.pk, "place": "top"},
