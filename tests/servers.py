@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
+from common.management.commands.serve import uvicorn_command
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -48,24 +50,7 @@ def asgi_server(*, redis_url: str = "", startup_seconds: float = 30):
         "PYTHONUNBUFFERED": "1",
     }
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "config.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--ws",
-            "websockets-sansio",
-            "--ws-max-size",
-            "65536",
-            "--lifespan",
-            "off",
-            "--log-level",
-            "warning",
-        ],
+        [*uvicorn_command("127.0.0.1", port), "--log-level", "warning"],
         cwd=ROOT,
         env=env,
     )
@@ -81,15 +66,8 @@ def asgi_server(*, redis_url: str = "", startup_seconds: float = 30):
                 process.kill()
                 raise RuntimeError("server did not start") from None
             time.sleep(0.1)
-    try:
+    with stopped_at_exit(process):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 def session_cookie(user) -> str:

@@ -22,6 +22,27 @@ POLL_SECONDS = 0.5
 STOP_SECONDS = 10
 
 
+def uvicorn_command(host: str, port: int) -> list[str]:
+    """The ASGI server as `make run` starts it (tests start the very same command):
+    small WebSocket frames only, no lifespan events."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "config.asgi:application",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--ws",
+        "websockets-sansio",
+        "--ws-max-size",
+        "65536",
+        "--lifespan",
+        "off",
+    ]
+
+
 def _stop(processes: dict[str, subprocess.Popen]) -> None:
     for process in processes.values():
         if process.poll() is None:
@@ -48,24 +69,7 @@ class Command(BaseCommand):
         # the deployment says otherwise.
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
         env.setdefault("SITE_URL", f"http://{shown_host}:{port}")
-        commands = {
-            "uvicorn": [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "config.asgi:application",
-                "--host",
-                host,
-                "--port",
-                str(port),
-                "--ws",
-                "websockets-sansio",
-                "--ws-max-size",
-                "65536",
-                "--lifespan",
-                "off",
-            ],
-        }
+        commands = {"uvicorn": uvicorn_command(host, port)}
         if settings.CELERY_TASK_ALWAYS_EAGER:
             commands["run_schedules"] = [sys.executable, "manage.py", "run_schedules"]
         else:
