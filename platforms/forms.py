@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.forms import PlainTextFormMixin
+from common.forms import EmailAddressField, PlainTextFormMixin
 from members.models import OrganisationKind
 
 from .models import EVALUATION_FIELDS, Goal, Invitation, Platform, Role, Status
@@ -130,6 +130,7 @@ class InvitationForm(PlainTextFormMixin, forms.ModelForm):
     class Meta:
         model = Invitation
         fields = ["email", "role", "message"]
+        field_classes = {"email": EmailAddressField}
         widgets = {"message": forms.Textarea(attrs={"rows": 3})}
 
 

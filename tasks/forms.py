@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import PlainTextFormMixin
 from common.ids import IdField
-from members.forms import PlainTextFormMixin
 
 from .models import BoardTemplate
 

@@ -910,3 +910,23 @@ def test_outsiders_see_organisations_coordinators_and_counts_not_who_takes_part(
     assert [
         n for n in ("外された田中", "見送られた鈴木", "申請中の高橋") if n in pages["member"]
     ] == []
+
+
+def test_an_invitation_typed_in_full_width_reaches_the_address(
+    client, coordinator, platform, django_capture_on_commit_callbacks
+):
+    """An IME left on gives 「ｎｅｗｃｏｍｅｒ＠example.jp」: the same address."""
+    from django.core import mail
+
+    client.force_login(coordinator)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("platforms:invitation-list", args=[platform.pk]),
+            {"email": "ｎｅｗｃｏｍｅｒ＠ｅｘａｍｐｌｅ．ｊｐ", "role": Role.MEMBER, "message": ""},
+        )
+
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [["newcomer@example.jp"]]
+    assert platform.invitations.get().email == "newcomer@example.jp"
