@@ -50,10 +50,6 @@ TRANSITIONS = {
 }
 
 
-def _notify(**kwargs) -> None:
-    notify(**kwargs)
-
-
 def _members(platform, *, roles=None) -> list:
     memberships = Membership.objects.filter(platform=platform).select_related("user")
     if roles:
@@ -203,7 +199,7 @@ def platform_transition(*, actor, platform: Platform, to_status: str) -> Platfor
         actor=actor,
         data={"from": from_status, "to": to_status},
     )
-    _notify(
+    notify(
         recipients=_members(platform),
         kind="platform.status_changed",
         platform=platform,
@@ -289,7 +285,7 @@ def goal_update(*, actor, goal: Goal, data: dict) -> Goal:
 
 def _notify_goal_reached(goal: Goal, before: int, actor) -> None:
     if before < goal.target_value <= goal.current_value:
-        _notify(
+        notify(
             recipients=_members(goal.platform),
             kind="goal.reached",
             platform=goal.platform,
@@ -374,7 +370,7 @@ def join_request_create(*, actor, platform: Platform, message: str, organisation
     event_record(
         platform=platform, kind=Kind.JOIN_REQUESTED, actor=actor, data={"request": join_request.pk}
     )
-    _notify(
+    notify(
         recipients=_members(platform, roles=[Role.COORDINATOR]),
         kind="join.requested",
         platform=platform,
@@ -421,7 +417,7 @@ def join_request_decide(*, actor, join_request: JoinRequest, approve: bool, reas
         subject=join_request.user,
         data={"request": join_request.pk},
     )
-    _notify(
+    notify(
         recipients=[join_request.user],
         kind="join.approved" if approve else "join.declined",
         platform=platform,
@@ -490,7 +486,7 @@ def invitation_create(
             {"email": _("このメールアドレスにはすでに招待を送っています。")}
         ) from None
     event_record(platform=platform, kind=Kind.INVITATION_SENT, actor=actor, data={"email": email})
-    _notify(
+    notify(
         recipients=User.objects.filter(email__iexact=email),
         kind="platform.invited",
         platform=platform,
@@ -638,7 +634,7 @@ def membership_remove(*, actor, membership: Membership) -> None:
         subject=subject,
         data={"name": subject.name},
     )
-    _notify(
+    notify(
         recipients=[subject],
         kind="member.removed",
         platform=platform,
@@ -681,7 +677,7 @@ def membership_role_change(*, actor, membership: Membership, role: str) -> Membe
         data={"from": before, "to": role},
     )
     if role == Role.COORDINATOR:
-        _notify(
+        notify(
             recipients=[membership.user],
             kind="member.made_coordinator",
             platform=platform,

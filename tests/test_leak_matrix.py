@@ -41,6 +41,7 @@ from notifications.preferences import TOKYO
 from platforms import services as platform_services
 from platforms.models import Role, Status, Visibility
 from tasks import services
+from tasks.models import Board
 from tests.factories import PlatformFactory, UserFactory, member_of
 from tests.notifications.test_real_channels import b64url, browser_keys
 from tests.servers import PushService
@@ -231,14 +232,11 @@ def _admin_pages(client) -> str:
         reverse("admin:notifications_delivery_change", args=[pk])
         for pk in Delivery.objects.values_list("pk", flat=True)[:20]
     ]
-    urls += [reverse("admin:tasks_board_change", args=[pk]) for pk in platform_boards()]
+    urls += [
+        reverse("admin:tasks_board_change", args=[pk])
+        for pk in Board.objects.values_list("pk", flat=True)
+    ]
     return "\n".join(_text(client.get(url)) for url in urls)
-
-
-def platform_boards():
-    from tasks.models import Board
-
-    return list(Board.objects.values_list("pk", flat=True))
 
 
 def _cookie(user) -> bytes:

@@ -101,8 +101,7 @@ class Command(BaseCommand):
                             )
                             % {"name": name, "code": code}
                         )
-                        _stop(processes)
-                        sys.exit(1)
+                        sys.exit(1)  # the finally below stops the others
                 time.sleep(POLL_SECONDS)
         finally:
             _stop(processes)
