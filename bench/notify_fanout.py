@@ -113,7 +113,8 @@ def measure(members: int) -> dict:
     import notifications.services as notification_services
     from members.models import User
     from notifications import jobs, preferences, sending
-    from notifications.models import Delivery, Kind, Preference
+    from notifications.models import Delivery, Preference
+    from platforms import notices as platform_notices
     from platforms.models import Membership, Platform, Role, Status
     from platforms.services import platform_transition
 
@@ -133,13 +134,18 @@ def measure(members: int) -> dict:
     )
     Membership.objects.bulk_create(Membership(platform=platform, user=p) for p in people)
     Preference.objects.bulk_create(
-        Preference(user=p, kind=Kind.STATUS_CHANGED, email=preferences.IMMEDIATE, push=False)
+        Preference(
+            user=p,
+            kind=platform_notices.STATUS_CHANGED.key,
+            email=preferences.IMMEDIATE,
+            push=False,
+        )
         for p in people
     )
 
     handed_out = []
     real_enqueue = notification_services.enqueue
-    notification_services.enqueue = lambda task, *args: handed_out.append((task, args))
+    notification_services.enqueue = lambda name, *args: handed_out.append((name, args))
     try:
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
@@ -148,7 +154,7 @@ def measure(members: int) -> dict:
             write_ms = (time.perf_counter() - started) * 1000
     finally:
         notification_services.enqueue = real_enqueue
-    batches = [args[0] for task, args in handed_out if task is jobs.deliveries_send]
+    batches = [args[0] for name, args in handed_out if name == notification_services.SEND_JOB]
 
     with SmtpSink() as sink:
         _smtp_settings(sink.port)

@@ -1,48 +1,16 @@
-"""allauth adapter: carries an invitation through sign-up and email confirmation.
-
-A person who opens an invitation link without an account has its token kept in the
-session; when they confirm the invited address, the invitation is accepted and they
-land on the platform.
-"""
-
-import logging
+"""allauth adapter: after sign-up, log-in or email confirmation, a person lands where
+another app asked them to go (platforms sends someone who accepted an invitation to
+the platform; see platforms.receivers)."""
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.core.exceptions import PermissionDenied, ValidationError
 
-INVITATION_SESSION_KEY = "invitation_token"
+# Set by another app during the request; read once.
 LANDING_SESSION_KEY = "invitation_landing_url"
-
-logger = logging.getLogger(__name__)
+# An invitation's token, kept in the session while its invitee signs up and confirms.
+INVITATION_SESSION_KEY = "invitation_token"
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    def confirm_email(self, request, email_address) -> bool:
-        confirmed = super().confirm_email(request, email_address)
-        token = request.session.get(INVITATION_SESSION_KEY)
-        if confirmed and token:
-            self._accept_invitation(request, email_address, token)
-        return confirmed
-
-    def _accept_invitation(self, request, email_address, token) -> None:
-        from platforms.models import Invitation
-        from platforms.services import invitation_accept
-
-        invitation = Invitation.objects.filter(
-            token=token, email__iexact=email_address.email
-        ).first()
-        if invitation is None:
-            return
-        try:
-            invitation_accept(actor=email_address.user, invitation=invitation)
-        except (ValidationError, PermissionDenied) as refusal:
-            # The invitation page explains what went wrong when they open it again.
-            logger.info("invitation %s not accepted on confirmation: %s", invitation.pk, refusal)
-            request.session[LANDING_SESSION_KEY] = invitation.get_absolute_url()
-        else:
-            request.session.pop(INVITATION_SESSION_KEY, None)
-            request.session[LANDING_SESSION_KEY] = invitation.platform.get_absolute_url()
-
     def _landing(self, request, default):
         if request is not None and hasattr(request, "session"):
             landing = request.session.pop(LANDING_SESSION_KEY, None)

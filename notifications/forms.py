@@ -2,18 +2,18 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import EmailMode, Kind
-from .preferences import NO_EMAIL_KINDS
+from .kinds import all_kinds
+from .models import EmailMode
 
 HOURS = [(h, f"{h}:00") for h in range(24)]
 
 
-def email_field(kind) -> str:
-    return f"email-{kind}"
+def email_field(key: str) -> str:
+    return f"email-{key}"
 
 
-def push_field(kind) -> str:
-    return f"push-{kind}"
+def push_field(key: str) -> str:
+    return f"push-{key}"
 
 
 class PreferencesForm(forms.Form):
@@ -41,12 +41,12 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for kind in Kind:
-            if kind not in NO_EMAIL_KINDS:
-                self.fields[email_field(kind)] = forms.ChoiceField(
+        for kind in all_kinds():
+            if kind.emails:
+                self.fields[email_field(kind.key)] = forms.ChoiceField(
                     label=kind.label, choices=EmailMode.choices
                 )
-            self.fields[push_field(kind)] = forms.BooleanField(label=kind.label, required=False)
+            self.fields[push_field(kind.key)] = forms.BooleanField(label=kind.label, required=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -63,6 +63,6 @@ class PreferencesForm(forms.Form):
 
     def rows(self):
         """(kind label, email field or None, push field) for the table."""
-        for kind in Kind:
-            email = self[email_field(kind)] if kind not in NO_EMAIL_KINDS else None
-            yield kind.label, email, self[push_field(kind)]
+        for kind in all_kinds():
+            email = self[email_field(kind.key)] if kind.emails else None
+            yield kind.label, email, self[push_field(kind.key)]

@@ -1,16 +1,16 @@
 """Celery jobs for notifications: take ids, load, act; safe to run twice."""
 
-import asyncio
 import logging
 from datetime import timedelta
 
-from asgiref.sync import async_to_sync
 from celery import shared_task
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone
 
+from common import live
+
 from . import reminders, sending
+from .consumers import user_channel
 from .models import Channel, Delivery, DeliveryStatus
 from .services import deliveries_enqueue
 
@@ -75,23 +75,9 @@ def reminders_send() -> int:
     return reminders.reminders_send(now=timezone.now())
 
 
-BELL_GROUP = "notifications.user.{}"
-
-
 @shared_task(acks_late=True)
 def bell_publish(user_ids: list[int]) -> None:
     """Tells each person's open pages that their unread count changed. Best effort:
     the count on every page load is the truth."""
-    layer = get_channel_layer()
-    if layer is None:
-        return
-
-    async def publish():
-        async with asyncio.timeout(10):
-            for user_id in user_ids:
-                await layer.group_send(BELL_GROUP.format(user_id), {"type": "bell.changed"})
-
-    try:
-        async_to_sync(publish)()
-    except Exception:  # a layer that is down or slow must not fail the caller
-        logger.warning("bell update for %s people not published", len(user_ids), exc_info=True)
+    for user_id in user_ids:
+        live.publish_control(user_channel(user_id), {"kind": "unread_changed"})

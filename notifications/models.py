@@ -3,23 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-class Kind(models.TextChoices):
-    INVITED = "platform.invited", _("プラットフォームへの招待")
-    JOIN_REQUESTED = "join.requested", _("判断を待つ参加申請")
-    JOIN_APPROVED = "join.approved", _("参加申請の承認")
-    JOIN_DECLINED = "join.declined", _("参加申請の見送り")
-    MADE_COORDINATOR = "member.made_coordinator", _("コーディネーターになった")
-    REMOVED = "member.removed", _("プラットフォームから外された")
-    STATUS_CHANGED = "platform.status_changed", _("プラットフォームの状態の変更")
-    DEADLINE_NEAR = "platform.deadline_near", _("プラットフォームの期限が近い")
-    GOAL_REACHED = "goal.reached", _("目標の達成")
-    CARD_ASSIGNED = "card.assigned", _("カードの担当になった")
-    MENTIONED = "card.mentioned", _("コメントで名前を呼ばれた")
-    CARD_COMMENTED = "card.commented", _("担当・ウォッチ中のカードへのコメント")
-    HELPER_SLOT_CHANGED = "card.helper_changed", _("手を挙げたカードの変更")
-    CARD_DUE_TOMORROW = "card.due_tomorrow", _("明日が期日のカード")
-    CARD_OVERDUE = "card.overdue", _("期日を過ぎたカード")
+from . import kinds
+from .kinds import EmailMode
 
 
 class Notification(models.Model):
@@ -31,7 +16,7 @@ class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    kind = models.CharField(max_length=40, choices=Kind.choices)
+    kind = models.CharField(max_length=40, choices=kinds.choices)
     platform = models.ForeignKey(
         "platforms.Platform", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -140,20 +125,14 @@ class Delivery(models.Model):
         return f"{self.channel} {self.status} → {self.recipient_id or self.message}"
 
 
-class EmailMode(models.TextChoices):
-    IMMEDIATE = "immediate", _("すぐに送る")
-    DIGEST = "digest", _("1日1回まとめて送る")
-    OFF = "off", _("送らない")
-
-
 class Preference(models.Model):
     """A person's choice for one kind; without a row the defaults apply
-    (notifications.preferences.DEFAULTS)."""
+    (the kind's defaults, notifications.kinds)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
     )
-    kind = models.CharField(max_length=40, choices=Kind.choices)
+    kind = models.CharField(max_length=40, choices=kinds.choices)
     email = models.CharField(max_length=10, choices=EmailMode.choices)
     push = models.BooleanField()
 

@@ -11,53 +11,37 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from .models import EmailMode, Kind, NotificationSettings, Preference
+from .kinds import NoticeKind, all_kinds
+from .models import EmailMode, NotificationSettings, Preference
 
 IMMEDIATE, DIGEST, OFF = EmailMode.IMMEDIATE, EmailMode.DIGEST, EmailMode.OFF
 
-# kind: (email, push)
-DEFAULTS = {
-    Kind.INVITED: (OFF, True),
-    Kind.JOIN_REQUESTED: (IMMEDIATE, True),
-    Kind.JOIN_APPROVED: (IMMEDIATE, True),
-    Kind.JOIN_DECLINED: (IMMEDIATE, False),
-    Kind.MADE_COORDINATOR: (IMMEDIATE, False),
-    Kind.REMOVED: (IMMEDIATE, False),
-    Kind.STATUS_CHANGED: (DIGEST, False),
-    Kind.DEADLINE_NEAR: (IMMEDIATE, True),
-    Kind.GOAL_REACHED: (DIGEST, False),
-    Kind.CARD_ASSIGNED: (IMMEDIATE, True),
-    Kind.MENTIONED: (IMMEDIATE, True),
-    Kind.CARD_COMMENTED: (DIGEST, False),
-    Kind.HELPER_SLOT_CHANGED: (IMMEDIATE, True),
-    Kind.CARD_DUE_TOMORROW: (DIGEST, True),
-    Kind.CARD_OVERDUE: (IMMEDIATE, True),
-}
 
-# The invitation email already reaches the person (and people without an account).
-NO_EMAIL_KINDS = {Kind.INVITED}
+def default_for(kind: NoticeKind) -> tuple[str, bool]:
+    """(email mode, push) for someone who never chose."""
+    return (kind.email, kind.push)
+
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 
-def choices_for(user_ids, kind) -> dict[int, tuple[str, bool]]:
+def choices_for(user_ids, kind: NoticeKind) -> dict[int, tuple[str, bool]]:
     """{user_id: (email mode, push)} for one kind, in one query."""
-    email, push = DEFAULTS[kind]
     chosen = {
         p.user_id: (p.email, p.push)
-        for p in Preference.objects.filter(user_id__in=user_ids, kind=kind)
+        for p in Preference.objects.filter(user_id__in=user_ids, kind=kind.key)
     }
     result = {}
     for user_id in user_ids:
-        mode, wants_push = chosen.get(user_id, (email, push))
-        result[user_id] = (OFF if kind in NO_EMAIL_KINDS else mode, wants_push)
+        mode, wants_push = chosen.get(user_id, default_for(kind))
+        result[user_id] = (mode if kind.emails else OFF, wants_push)
     return result
 
 
 def table_for(user) -> dict[str, tuple[str, bool]]:
-    """Every kind's current choice for one person (the preferences page)."""
+    """Every kind's current choice for one person (the preferences page), by key."""
     chosen = {p.kind: (p.email, p.push) for p in Preference.objects.filter(user=user)}
-    return {kind: chosen.get(kind, DEFAULTS[kind]) for kind in Kind}
+    return {kind.key: chosen.get(kind.key, default_for(kind)) for kind in all_kinds()}
 
 
 def settings_for(user) -> NotificationSettings:

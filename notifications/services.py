@@ -9,7 +9,6 @@ send them are enqueued after commit; if the broker is down then, the sweep
 import base64
 import binascii
 import logging
-import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -18,13 +17,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import messages, preferences
+from common.jobs import enqueue
+
+from . import kinds, messages, preferences
+from .kinds import NoticeKind
 from .models import (
     Channel,
     Delivery,
     DeliveryStatus,
     EmailMode,
-    Kind,
     Notification,
     NotificationSettings,
     Preference,
@@ -35,28 +36,15 @@ logger = logging.getLogger(__name__)
 
 # Deliveries handed to one job: one SMTP connection serves the batch.
 SEND_BATCH = 100
-
-
-def _visible_to(card, user_ids) -> set[int]:
-    """Who among user_ids may see the card (the boards' confidentiality rule)."""
-    if card is None or not card.confidential:
-        return set(user_ids)
-    from platforms.models import Membership
-    from tasks.permissions import can_see_card
-
-    roles = dict(
-        Membership.objects.filter(
-            platform_id=card.board.platform_id, user_id__in=user_ids
-        ).values_list("user_id", "role")
-    )
-    assignees = set(card.assignees.values_list("pk", flat=True))
-    return {u for u in user_ids if can_see_card(u, roles.get(u), True, assignees)}
+# The jobs (notifications.jobs), by name: jobs imports this module.
+SEND_JOB = "notifications.jobs.deliveries_send"
+BELL_JOB = "notifications.jobs.bell_publish"
 
 
 def notify(
     *,
     recipients,
-    kind: str,
+    kind: NoticeKind,
     platform=None,
     card=None,
     actor=None,
@@ -66,7 +54,11 @@ def notify(
 ) -> list[Notification]:
     """One notification per recipient (never to the actor themselves, never about a
     confidential card to someone who may not see it), with its deliveries. The
-    number of queries does not depend on the number of recipients."""
+    number of queries does not depend on the number of recipients. Who may be told
+    is the kind's own rule (NoticeKind.readers: a confidential card's kinds keep it
+    to the people who may see the card)."""
+    if not isinstance(kind, NoticeKind) or kinds.get(kind.key) is not kind:
+        raise LookupError(f"not a registered notice kind: {kind!r}")
     payload = dict(data or {})
     if card is not None:
         platform = platform or card.board.platform
@@ -79,7 +71,7 @@ def notify(
     people = {r.pk: r for r in recipients if actor is None or r.pk != actor.pk}
     if not people:
         return []
-    allowed = _visible_to(card, list(people))
+    allowed = kind.readers(card=card, platform=platform, user_ids=list(people))
     if dedupe_key:
         allowed -= set(
             Notification.objects.filter(
@@ -92,7 +84,7 @@ def notify(
         [
             Notification(
                 recipient=people[uid],
-                kind=kind,
+                kind=kind.key,
                 platform=platform,
                 card=card,
                 actor=actor,
@@ -107,7 +99,7 @@ def notify(
     return notifications
 
 
-def _deliveries_create(notifications: list[Notification], kind: str) -> None:
+def _deliveries_create(notifications: list[Notification], kind: NoticeKind) -> None:
     now = timezone.now()
     user_ids = [n.recipient_id for n in notifications]
     choices = preferences.choices_for(user_ids, kind)
@@ -168,47 +160,14 @@ def email_send_later(*, message: str, ref: int, address: str) -> Delivery:
 
 
 def _after_commit(delivery_ids: list[int], user_ids: list[int]) -> None:
-    from . import jobs
-
     deliveries_enqueue(delivery_ids)
-    enqueue(jobs.bell_publish, user_ids)
+    enqueue(BELL_JOB, user_ids)
 
 
 def deliveries_enqueue(delivery_ids: list[int]) -> None:
     """One send job per SEND_BATCH deliveries."""
-    from . import jobs
-
     for start in range(0, len(delivery_ids), SEND_BATCH):
-        enqueue(jobs.deliveries_send, delivery_ids[start : start + SEND_BATCH])
-
-
-# After a failed publish, jobs are not offered to the broker for this long: a person's
-# request pays for at most one refused connection while the broker is down.
-BROKER_PAUSE_SECONDS = 10
-_broker_paused_until = 0.0
-
-
-def enqueue(task, *args) -> bool:
-    """Hands a job to the broker, once and without waiting: when the broker is down
-    the person's action must still succeed; the rows are the record and the sweep
-    sends them later."""
-    global _broker_paused_until
-    if task.app.conf.task_always_eager:
-        task.apply(args=args)
-        return True
-    if time.monotonic() < _broker_paused_until:
-        return False
-    try:
-        with task.app.producer_or_acquire() as producer:
-            # One connection attempt, not kombu's default of retrying for seconds.
-            producer.connection.ensure_connection(max_retries=1, interval_start=0)
-            task.apply_async(args=args, producer=producer, retry=False)
-    except Exception:  # any broker or connection error; the outbox row stays pending
-        _broker_paused_until = time.monotonic() + BROKER_PAUSE_SECONDS
-        logger.warning("could not enqueue %s; the sweep will pick it up", task.name, exc_info=True)
-        return False
-    _broker_paused_until = 0.0
-    return True
+        enqueue(SEND_JOB, delivery_ids[start : start + SEND_BATCH])
 
 
 @transaction.atomic
@@ -232,9 +191,7 @@ def notification_mark_all_read(*, user) -> int:
 
 
 def _bell_changed(user_ids) -> None:
-    from . import jobs
-
-    enqueue(jobs.bell_publish, list(user_ids))
+    enqueue(BELL_JOB, list(user_ids))
 
 
 # --- preferences ------------------------------------------------------------------
@@ -245,15 +202,16 @@ def preferences_save(*, user, choices: dict, language: str, digest_hour: int, qu
     """Saves a person's choices. `choices` is {kind: (email mode, push)}; kinds left
     at their default keep no row, so a later change of the defaults reaches them.
     Digests already waiting move to the new digest time."""
-    for kind in Kind:
-        email, push = choices.get(kind, preferences.DEFAULTS[kind])
-        if kind in preferences.NO_EMAIL_KINDS:
-            email = preferences.DEFAULTS[kind][0]
-        if (email, push) == preferences.DEFAULTS[kind]:
-            Preference.objects.filter(user=user, kind=kind).delete()
+    for kind in kinds.all_kinds():
+        default = preferences.default_for(kind)
+        email, push = choices.get(kind.key, default)
+        if not kind.emails:
+            email = default[0]
+        if (email, push) == default:
+            Preference.objects.filter(user=user, kind=kind.key).delete()
         else:
             Preference.objects.update_or_create(
-                user=user, kind=kind, defaults={"email": email, "push": push}
+                user=user, kind=kind.key, defaults={"email": email, "push": push}
             )
     user_settings, _created = NotificationSettings.objects.update_or_create(
         user=user,

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import preferences, selectors, services
 from .forms import PreferencesForm, email_field, push_field
-from .models import Kind
 from .text import notification_text
 from .vapid import application_server_key
 
@@ -70,8 +69,8 @@ def preferences_edit(request):
         services.preferences_save(
             user=request.user,
             choices={
-                kind: (data.get(email_field(kind), table[kind][0]), data[push_field(kind)])
-                for kind in Kind
+                key: (data.get(email_field(key), table[key][0]), data[push_field(key)])
+                for key in table
             },
             language=data["language"],
             digest_hour=data["digest_hour"],

@@ -7,8 +7,11 @@ class PlatformsConfig(AppConfig):
     verbose_name = _("プラットフォーム")
 
     def ready(self):
-        from notifications import messages
+        from notifications import messages, reminders
 
+        from . import notices, receivers  # noqa: F401 - registers kinds and receivers
         from .emails import invitation_message
+        from .reminders import deadline_reminders_send
 
         messages.register("platforms.invitation", invitation_message)
+        reminders.register("platforms.deadline", deadline_reminders_send)

@@ -3,6 +3,9 @@
 Members appear by name, role and organisation; email addresses stay out.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,23 +20,21 @@ def _local(value):
     return timezone.localtime(value).isoformat() if value else None
 
 
-def _boards(platform: Platform, viewer) -> list[dict]:
-    """The platform's boards and cards as the exporting person may see them: the one
-    confidentiality rule of tasks.events applies here too."""
-    from platforms.permissions import role_of
-    from tasks.events import card_for
-    from tasks.selectors import board_list_for_platform, card_payloads_for_board
+@dataclass(frozen=True)
+class ExportPart:
+    """What an app above platforms adds to a platform's export (tasks: its boards):
+    `data(platform, viewer)` returns the part as the exporting person may see it,
+    `csv_rows(part)` its rows for the spreadsheet."""
 
-    role = role_of(viewer, platform)
-    boards = []
-    for board in board_list_for_platform(platform=platform):
-        columns = {c.pk: c.name for c in board.columns.all()}
-        cards = [
-            card_for(card, viewer.pk, role) | {"column_name": columns.get(card["column"], "")}
-            for card in card_payloads_for_board(board=board, include_archived=True)
-        ]
-        boards.append({"name": board.name, "template": board.template, "cards": cards})
-    return boards
+    data: Callable
+    csv_rows: Callable
+
+
+_PARTS: dict[str, ExportPart] = {}
+
+
+def register_part(name: str, part: ExportPart) -> None:
+    _PARTS[name] = part
 
 
 def platform_export_data(platform: Platform, viewer=None) -> dict:
@@ -82,7 +83,7 @@ def platform_export_data(platform: Platform, viewer=None) -> dict:
             }
             for e in platform.events.select_related("actor", "subject").order_by("created_at", "pk")
         ],
-        "boards": _boards(platform, viewer) if viewer is not None else [],
+        **{name: part.data(platform, viewer) if viewer else [] for name, part in _PARTS.items()},
         "created_at": _local(platform.created_at),
         "exported_at": _local(timezone.now()),
     }
@@ -107,14 +108,7 @@ def platform_export_csv_rows(platform: Platform, viewer=None):
         ]
     for member in data["members"]:
         yield [_("参加者"), member["name"], member["role"], member["organisation"] or ""]
-    for board in data["boards"]:
-        for card in board["cards"]:
-            title = _("非公開のカード") if card.get("redacted") else card["title"]
-            yield [
-                board["name"],
-                title,
-                card["column_name"],
-                _("アーカイブ済み") if card["archived"] else "",
-            ]
+    for name, part in _PARTS.items():
+        yield from part.csv_rows(data[name])
     for event in data["events"]:
         yield [_("履歴"), event["at"], event["kind"], event["by"] or ""]

@@ -25,6 +25,8 @@ JOINABLE_STATUSES = {Status.RECRUITING, Status.ACTIVE}
 INVITABLE_STATUSES = {Status.DRAFT, Status.RECRUITING, Status.ACTIVE}
 EVALUATION_STATUSES = {Status.GOAL_MET, Status.CANCELLED}
 LISTED_STATUSES = {Status.RECRUITING, Status.ACTIVE}
+# At work: reminders about its cards and its deadline are sent.
+OPEN_STATUSES = {Status.RECRUITING, Status.ACTIVE}
 
 
 def membership_of(user, platform) -> Membership | None:

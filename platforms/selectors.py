@@ -1,5 +1,6 @@
 """Reads that views share, with the joins each page needs."""
 
+from allauth.account.models import EmailAddress
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
@@ -135,8 +136,6 @@ def join_request_list_of_user(*, user):
 
 def invitation_list_for_user(*, user):
     """Open invitations addressed to one of the user's verified email addresses."""
-    from allauth.account.models import EmailAddress
-
     emails = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
     query = Q()
     for email in emails:

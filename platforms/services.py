@@ -10,6 +10,7 @@ message for the person, and leave the database as it was.
 import secrets
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -21,6 +22,7 @@ from common.text import normalise_identifier, search_key
 from members.models import OrganisationMembership, User
 from notifications.services import email_send_later, notify
 
+from . import live, notices
 from . import permissions as policy
 from .models import (
     CHARTER_FIELDS,
@@ -201,15 +203,13 @@ def platform_transition(*, actor, platform: Platform, to_status: str) -> Platfor
     )
     notify(
         recipients=_members(platform),
-        kind="platform.status_changed",
+        kind=notices.STATUS_CHANGED,
         platform=platform,
         actor=actor,
         data={"from": from_status, "to": to_status},
     )
     if to_status in (Status.ARCHIVED, Status.CANCELLED):
-        from tasks.services import platform_sockets_close
-
-        platform_sockets_close(platform=platform, reason=f"platform_{to_status}")
+        live.announce_closed(platform)
     return platform
 
 
@@ -287,7 +287,7 @@ def _notify_goal_reached(goal: Goal, before: int, actor) -> None:
     if before < goal.target_value <= goal.current_value:
         notify(
             recipients=_members(goal.platform),
-            kind="goal.reached",
+            kind=notices.GOAL_REACHED,
             platform=goal.platform,
             actor=None,
             data={"goal_title": goal.title, "by": actor.name if actor else ""},
@@ -372,7 +372,7 @@ def join_request_create(*, actor, platform: Platform, message: str, organisation
     )
     notify(
         recipients=_members(platform, roles=[Role.COORDINATOR]),
-        kind="join.requested",
+        kind=notices.JOIN_REQUESTED,
         platform=platform,
         actor=actor,
         url=reverse("platforms:join-request-list", args=[platform.pk]),
@@ -419,7 +419,7 @@ def join_request_decide(*, actor, join_request: JoinRequest, approve: bool, reas
     )
     notify(
         recipients=[join_request.user],
-        kind="join.approved" if approve else "join.declined",
+        kind=notices.JOIN_APPROVED if approve else notices.JOIN_DECLINED,
         platform=platform,
         actor=actor,
         data={"reason": join_request.decline_reason},
@@ -488,7 +488,7 @@ def invitation_create(
     event_record(platform=platform, kind=Kind.INVITATION_SENT, actor=actor, data={"email": email})
     notify(
         recipients=User.objects.filter(email__iexact=email),
-        kind="platform.invited",
+        kind=notices.INVITED,
         platform=platform,
         actor=actor,
         url=invitation.get_absolute_url(),
@@ -542,8 +542,6 @@ def _open_invitation_for(actor, invitation: Invitation) -> Invitation:
 
 
 def _has_verified_email(user, email: str) -> bool:
-    from allauth.account.models import EmailAddress
-
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
@@ -582,12 +580,6 @@ def invitation_decline(*, actor, invitation: Invitation) -> Invitation:
     return invitation
 
 
-def _board_sockets_revoke(platform, user_id: int, reason: str) -> None:
-    from tasks.services import platform_sockets_revoke
-
-    platform_sockets_revoke(platform=platform, user_id=user_id, reason=reason)
-
-
 def _coordinator_count(platform) -> int:
     return Membership.objects.filter(platform=platform, role=Role.COORDINATOR).count()
 
@@ -608,7 +600,7 @@ def membership_leave(*, actor, platform: Platform) -> None:
         )
     membership.delete()
     event_record(platform=platform, kind=Kind.MEMBER_LEFT, actor=actor)
-    _board_sockets_revoke(platform, actor.pk, "left")
+    live.announce_member_gone(platform, actor.pk, "left")
 
 
 @transaction.atomic
@@ -626,7 +618,7 @@ def membership_remove(*, actor, membership: Membership) -> None:
         raise ValidationError(_("最後のコーディネーターは外せません。"))
     subject = membership.user
     membership.delete()
-    _board_sockets_revoke(platform, subject.pk, "removed")
+    live.announce_member_gone(platform, subject.pk, "removed")
     event_record(
         platform=platform,
         kind=Kind.MEMBER_REMOVED,
@@ -636,7 +628,7 @@ def membership_remove(*, actor, membership: Membership) -> None:
     )
     notify(
         recipients=[subject],
-        kind="member.removed",
+        kind=notices.REMOVED,
         platform=platform,
         actor=actor,
         url=reverse("platforms:dashboard"),
@@ -666,9 +658,7 @@ def membership_role_change(*, actor, membership: Membership, role: str) -> Membe
     before = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
-    from tasks.services import platform_sockets_role_changed
-
-    platform_sockets_role_changed(platform=platform, user_id=membership.user_id)
+    live.announce_role_changed(platform, membership.user_id)
     event_record(
         platform=platform,
         kind=Kind.ROLE_CHANGED,
@@ -679,7 +669,7 @@ def membership_role_change(*, actor, membership: Membership, role: str) -> Membe
     if role == Role.COORDINATOR:
         notify(
             recipients=[membership.user],
-            kind="member.made_coordinator",
+            kind=notices.MADE_COORDINATOR,
             platform=platform,
             actor=actor,
         )

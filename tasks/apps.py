@@ -3,8 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class TasksConfig(AppConfig):
-    """Live task boards (their own issue). Registered now so the layout and migrations
-    history start together."""
+    """Live task boards."""
 
     name = "tasks"
     verbose_name = _("タスクボード")
+
+    def ready(self):
+        from notifications import reminders
+
+        from . import exports, notices  # noqa: F401 - registers kinds and export parts
+        from .reminders import card_reminders_send
+
+        reminders.register("tasks.cards", card_reminders_send)

@@ -20,10 +20,12 @@ from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from common.live import hub
+
 from . import selectors, services
 from .events import card_for
-from .fanout import hub
-from .permissions import access_board
+from .live import board_channel, platform_channel
+from .permissions import access_board, role_tag
 
 logger = logging.getLogger(__name__)
 
@@ -142,11 +144,19 @@ async def _finish(send, waiting_for) -> None:
 
 
 class BoardConsumer(AsyncWebsocketConsumer):
-    # Boards fan out through tasks.fanout, not the channel layer: no layer channel
-    # per socket (get_channel_layer(None) is None).
+    """A listener on the live hub (common.live) for its board's channel and its
+    platform's: no channel-layer channel per socket (get_channel_layer(None) is None)."""
+
     channel_layer_alias = None
     board = None
     writer = None
+
+    @property
+    def tags(self) -> set[str]:
+        return {role_tag(self.role)}
+
+    def _channels(self) -> tuple[str, str]:
+        return board_channel(self.board.pk), platform_channel(self.board.platform_id)
 
     async def connect(self):
         user = self.scope["user"]
@@ -165,7 +175,9 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.queue = asyncio.Queue()
         self.writer_busy = True  # until the first sync has been sent
         await self.accept()
-        await hub().join(self.board.pk, self)
+        board, platform = self._channels()
+        await hub().join(board, self, presence=True)
+        await hub().join(platform, self)
         self.queue.put_nowait(("sync", self._since()))
         self.writer = asyncio.create_task(self._write())
 
@@ -179,13 +191,14 @@ class BoardConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code):
         if self.board is not None:
-            await hub().leave(self.board.pk, self)
+            for channel in self._channels():
+                await hub().leave(channel, self)
         if self.writer is not None:
             self.writer.cancel()
 
     # --- called by the hub, in this event loop ----------------------------------------
 
-    def push_text(self, seq, text):
+    def on_frame(self, channel, seq, text):
         """Fast path: a socket that is caught up, with nothing queued, gets the frame
         written now, in the hub's loop over the board's sockets; everything else
         (catching up, presence before sync, a socket pushing back) goes through the
@@ -198,8 +211,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
             return
         self.queue.put_nowait(("text", seq, text))
 
-    def push_control(self, envelope):
-        self.queue.put_nowait(("control", envelope))
+    def on_control(self, channel, control):
+        self.queue.put_nowait(("control", control))
 
     def _write_now(self, text: str) -> None:
         """Runs the ASGI send to completion when it does not wait (the server writes
@@ -283,13 +296,14 @@ class BoardConsumer(AsyncWebsocketConsumer):
             await self.send(text_data=json.dumps(event, ensure_ascii=False))
             self.seq = event["seq"]
 
-    async def _control(self, envelope) -> bool:
-        """Handles a control message; True when the socket is closed."""
-        kind = envelope.get("kind")
+    async def _control(self, control) -> bool:
+        """Handles a control message (the hub's catch_up, the platform's announcements
+        in platforms.live); True when the socket is closed."""
+        kind = control.get("kind")
         if kind == "catch_up":
             await self._catch_up()
             return False
-        if kind == "role" and envelope.get("user") == self.user_id:
+        if kind == "role_changed" and control.get("user") == self.user_id:
             access = await database_sync_to_async(_socket_access)(
                 self.user, self.board.platform_id, self.board.pk
             )
@@ -297,13 +311,17 @@ class BoardConsumer(AsyncWebsocketConsumer):
                 self.role = access[1]
                 await self.send(text_data=json.dumps({"type": "role", "role": self.role}))
                 return False
-            kind, envelope = "revoke", {"user": self.user_id, "reason": "removed"}
-        if kind == "close" or (kind == "revoke" and envelope.get("user") == self.user_id):
-            reason = envelope.get("reason", "closed")
-            await self.send(text_data=json.dumps({"type": "closed", "reason": reason}))
-            await self.close(code=CLOSE_ENDED if kind == "close" else CLOSE_FORBIDDEN)
-            return True
+            return await self._closed("removed", CLOSE_FORBIDDEN)
+        if kind == "member_gone" and control.get("user") == self.user_id:
+            return await self._closed(control.get("reason", "removed"), CLOSE_FORBIDDEN)
+        if kind == "closed":
+            return await self._closed(control.get("reason", "closed"), CLOSE_ENDED)
         return False
+
+    async def _closed(self, reason: str, code: int) -> bool:
+        await self.send(text_data=json.dumps({"type": "closed", "reason": reason}))
+        await self.close(code=code)
+        return True
 
     # --- incoming messages ------------------------------------------------------------
 

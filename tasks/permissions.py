@@ -9,6 +9,7 @@ Confidential cards: their content is for coordinators and the card's assignees o
 from django.http import Http404
 
 from common.ids import parse_id
+from common.live import Audience
 from platforms import permissions as platform_policy
 from platforms.models import Role
 
@@ -56,6 +57,17 @@ def can_see_card(user_id: int, role: str | None, card_confidential: bool, assign
     """The one confidentiality rule, on plain values so pages, snapshots, live events
     and exports all apply it the same way."""
     return not card_confidential or role == Role.COORDINATOR or user_id in set(assignee_ids)
+
+
+def role_tag(role: str | None) -> str:
+    """A board socket's tag on the live hub (common.live)."""
+    return f"role:{role}"
+
+
+def card_content_audience(assignee_ids) -> Audience:
+    """can_see_card as a live audience, for a confidential card: coordinators and the
+    card's assignees."""
+    return Audience(users=frozenset(assignee_ids), tags=frozenset({role_tag(Role.COORDINATOR)}))
 
 
 def can_see_card_content(user, card: Card, board: Board | None = None) -> bool:

@@ -1,6 +1,6 @@
 """Every change of a board. Each function locks the board row, checks the policy,
 applies the change, bumps the board's seq, stores a BoardEvent with that seq and,
-after commit, publishes it to the board's live listeners (tasks.fanout).
+after commit, publishes it on the board's live channel (tasks.live).
 
 Holding the board's row lock for the whole change serialises a board's writes, so
 positions computed from the neighbours are always computed from the latest order and
@@ -11,6 +11,8 @@ ValidationError (input or state) or CardConflict (an edit based on an old versio
 each with a message for the person, and change nothing.
 """
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
@@ -19,12 +21,13 @@ from django.utils.translation import gettext as _
 from common.ids import parse_id
 from common.text import clean_text
 from members.models import User
-from notifications.models import Kind as NotificationKind
+from notifications.kinds import NoticeKind
 from notifications.services import notify
 from platforms import permissions as platform_policy
 from platforms.models import Goal, Membership
+from platforms.services import goal_progress_from_board
 
-from . import fanout
+from . import live, notices
 from . import permissions as policy
 from .events import card_payload, card_queryset, column_payload, event_message
 from .models import (
@@ -96,7 +99,7 @@ def _emit(board: Board, kind: str, actor, data: dict, card: Card | None = None) 
         board=board, seq=board.seq, kind=kind, payload=data, card=card, actor=actor
     )
     message = event_message(event)
-    transaction.on_commit(lambda: fanout.publish_event(board.pk, message))
+    transaction.on_commit(lambda: live.publish_event(board.pk, message))
     return event
 
 
@@ -197,8 +200,6 @@ def _members_of(board: Board, user_ids) -> list:
 
 def _sync_goals(board: Board, actor, goal_ids) -> None:
     """A goal linked to columns counts the cards standing in them."""
-    from platforms.services import goal_progress_from_board
-
     for goal in Goal.objects.filter(pk__in={g for g in goal_ids if g}):
         count = Card.objects.filter(
             column__goal=goal, archived=False, column__archived=False
@@ -405,8 +406,6 @@ EDITABLE_FIELDS = {
 def card_update(*, actor, board: Board, card_id, version: int, fields: dict) -> dict:
     """Edits a card's content. `version` is the version the edit was based on; if the
     card changed since, CardConflict carries the current card and nothing is saved."""
-    from datetime import date
-
     board, card = _card_for_write(actor, board, card_id)
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
@@ -457,7 +456,7 @@ def card_update(*, actor, board: Board, card_id, version: int, fields: dict) -> 
             raise ValidationError({"assignees": _("担当の指定が正しくありません。")}) from None
         card.assignees.set(assignees)
         newly_assigned = [u for u in assignees if u.pk not in assigned_before]
-        _tell(NotificationKind.CARD_ASSIGNED, newly_assigned, board, actor, card)
+        _tell(notices.CARD_ASSIGNED, newly_assigned, board, actor, card)
     if "labels" in fields:
         names = fields["labels"]
         if not isinstance(names, list) or len(names) > 10:
@@ -480,16 +479,16 @@ def _helper_facts(card: Card) -> tuple:
     return (card.title, card.description, card.due_date, card.helpers_needed, card.helper_skills)
 
 
-def _tell(kind: str, recipients, board: Board, actor, card: Card) -> None:
-    """Notifies people about a card (notifications.services.notify keeps a
-    confidential card from anyone who may not see it)."""
+def _tell(kind: NoticeKind, recipients, board: Board, actor, card: Card) -> None:
+    """Notifies people about a card (the card kinds' readers keep a confidential
+    card from anyone who may not see it)."""
     card.board = board
     notify(recipients=recipients, kind=kind, platform=board.platform, card=card, actor=actor)
 
 
 def _tell_helpers(board: Board, actor, card: Card) -> None:
     helpers = [claim.user for claim in card.claims.select_related("user")]
-    _tell(NotificationKind.HELPER_SLOT_CHANGED, helpers, board, actor, card)
+    _tell(notices.HELPER_SLOT_CHANGED, helpers, board, actor, card)
 
 
 @transaction.atomic
@@ -585,11 +584,11 @@ def _tell_about_comment(board: Board, actor, card: Card, comment: Comment) -> No
     """Mentioned people hear that they were named; the card's assignees and watchers
     hear of the comment (once each: a mention says it already)."""
     mentioned = list(comment.mentions.all())
-    _tell(NotificationKind.MENTIONED, mentioned, board, actor, card)
+    _tell(notices.MENTIONED, mentioned, board, actor, card)
     named = {u.pk for u in mentioned}
     following = {u.pk: u for u in [*card.assignees.all(), *card.watchers.all()]}
     others = [u for pk, u in following.items() if pk not in named]
-    _tell(NotificationKind.CARD_COMMENTED, others, board, actor, card)
+    _tell(notices.CARD_COMMENTED, others, board, actor, card)
 
 
 @transaction.atomic
@@ -623,28 +622,3 @@ def helper_claim(*, actor, board: Board, card_id, claim: bool = True) -> dict:
             raise ValidationError(_("このカードでは手を挙げていません。"))
         mine.delete()
     return _card_changed(board, actor, card, "helper.claimed" if claim else "helper.released")
-
-
-# --- sockets told about platform changes (called by platforms.services) -------------
-
-
-def _board_ids(platform) -> list[int]:
-    return list(Board.objects.filter(platform=platform).values_list("pk", flat=True))
-
-
-def platform_sockets_close(*, platform, reason: str) -> None:
-    """After commit, closes every board socket of a platform that became read-only
-    for good (archived or cancelled)."""
-    board_ids = _board_ids(platform)
-    transaction.on_commit(lambda: [fanout.publish_close(b, reason) for b in board_ids])
-
-
-def platform_sockets_revoke(*, platform, user_id: int, reason: str) -> None:
-    """After commit, closes a person's board sockets: they are no longer a member."""
-    board_ids = _board_ids(platform)
-    transaction.on_commit(lambda: [fanout.publish_revoke(b, user_id, reason) for b in board_ids])
-
-
-def platform_sockets_role_changed(*, platform, user_id: int) -> None:
-    board_ids = _board_ids(platform)
-    transaction.on_commit(lambda: [fanout.publish_role_changed(b, user_id) for b in board_ids])

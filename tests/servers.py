@@ -302,10 +302,10 @@ def celery_broker(url: str):
     def forget_connections():
         from kombu import pools
 
-        from notifications import services
+        from common import jobs
 
         pools.reset()  # kombu's process-wide pools, keyed by broker
-        services._broker_paused_until = 0.0
+        jobs._broker_paused_until = 0.0
         app._pool = None
         app.amqp._producer_pool = None
 

@@ -28,10 +28,10 @@ from django.urls import reverse
 
 from config.asgi import application
 from notifications import jobs
+from notifications.kinds import all_kinds
 from notifications.models import (
     Delivery,
     EmailMode,
-    Kind,
     Notification,
     NotificationSettings,
     Preference,
@@ -95,7 +95,8 @@ def _world(push_url):
     for name, user in people.items():
         # Every kind by email in the digest and by push; quiet from 22:00 to 07:00.
         Preference.objects.bulk_create(
-            Preference(user=user, kind=kind, email=EmailMode.DIGEST, push=True) for kind in Kind
+            Preference(user=user, kind=kind.key, email=EmailMode.DIGEST, push=True)
+            for kind in all_kinds()
         )
         NotificationSettings.objects.create(
             user=user, digest_hour=8, quiet_start_hour=22, quiet_end_hour=7

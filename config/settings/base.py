@@ -1,7 +1,7 @@
 """Settings shared by every way of running the hub.
 
-Nothing configured gives the embedded default: a SQLite file under var/, the in-memory
-channel layer, Celery eager and email on the console. DATABASE_URL, REDIS_URL and
+Nothing configured gives the embedded default: a SQLite file under var/, live pages
+fanned out in memory (common.live), Celery eager and email on the console. DATABASE_URL, REDIS_URL and
 EMAIL_URL switch to real services.
 """
 
@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "platforms",
     "tasks",
     "notifications",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -109,6 +110,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Live pages (boards, the bell) go through common.live, which uses REDIS_URL itself
+# (local in one process without it); no channel layer is configured (docs/live.md).
 
 if REDIS_URL:
     CACHES = {
@@ -117,19 +120,10 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
         }
     }
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # socket_timeout None: redis-py 8 drops idle layer sockets otherwise
-            # (channels_redis issue #422).
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
-        }
-    }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
 

@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from notifications import jobs
-from notifications.models import Delivery, DeliveryStatus, Kind
+from notifications.models import Delivery, DeliveryStatus
+from platforms import notices as platform_notices
 from platforms.models import JoinRequest, Role, Status
 from tests.factories import PlatformFactory, UserFactory, member_of
 from tests.servers import (
@@ -110,7 +111,7 @@ def test_with_the_broker_down_actions_succeed_and_later_arrive_exactly_once():
                 {"email": "newcomer@example.jp", "role": Role.MEMBER, "message": ""},
             )
             assert response.status_code == 302
-        waiting = Delivery.objects.filter(notification__kind=Kind.JOIN_APPROVED)
+        waiting = Delivery.objects.filter(notification__kind=platform_notices.JOIN_APPROVED.key)
         invitation = Delivery.objects.get(message="platforms.invitation")
         assert waiting.count() == 5
         assert set(waiting.values_list("status", flat=True)) == {DeliveryStatus.PENDING}

@@ -15,7 +15,8 @@ import websockets
 from django.conf import settings
 from django.utils import timezone
 
-from notifications.models import Delivery, DeliveryStatus, Kind, Notification, Preference
+from notifications.models import Delivery, DeliveryStatus, Notification, Preference
+from platforms import notices as platform_notices
 from platforms import services as platform_services
 from platforms.models import Role, Status
 from tasks import services as task_services
@@ -81,7 +82,7 @@ def test_run_schedules_once_runs_every_job_in_a_fresh_process():
     )
     assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
     assert Notification.objects.filter(
-        recipient=coordinator, kind=Kind.DEADLINE_NEAR, platform=platform
+        recipient=coordinator, kind=platform_notices.DEADLINE_NEAR.key, platform=platform
     ).exists()
 
 
@@ -90,7 +91,9 @@ def test_beat_sends_every_scheduled_job_to_a_worker_through_the_broker():
     the sweep mails what was lost, the reminder is written, the digest goes out."""
     # given
     platform, coordinator, applicant = _lost_delivery_and_a_deadline()
-    Preference.objects.create(user=coordinator, kind=Kind.DEADLINE_NEAR, email="digest", push=False)
+    Preference.objects.create(
+        user=coordinator, kind=platform_notices.DEADLINE_NEAR.key, email="digest", push=False
+    )
 
     with (
         smtp_server() as (port, sink),
@@ -116,7 +119,7 @@ def test_beat_sends_every_scheduled_job_to_a_worker_through_the_broker():
             swept = wait_until(lambda: [applicant.email] in [t for _s, t in sink.envelopes])
             reminded = wait_until(
                 lambda: Notification.objects.filter(
-                    recipient=coordinator, kind=Kind.DEADLINE_NEAR
+                    recipient=coordinator, kind=platform_notices.DEADLINE_NEAR.key
                 ).exists()
             )
             # The reminder waits for the coordinator's digest hour; moving that to now

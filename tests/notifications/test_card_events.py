@@ -10,10 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications import jobs, reminders, sending
-from notifications.models import Delivery, Kind, Notification, Preference, PushSubscription
+from notifications.models import Delivery, Notification, Preference, PushSubscription
 from notifications.text import notification_text
+from platforms import notices as platform_notices
 from platforms import services as platform_services
 from platforms.models import Status
+from tasks import notices as card_notices
 from tasks import services
 from tests.factories import goal_of
 
@@ -51,8 +53,8 @@ def test_assigning_tells_the_new_assignees_only(crew, board, columns):
         fields={"assignees": [crew["member"].pk, crew["other"].pk], "title": "面談の予定・変更"},
     )
 
-    assert kinds(crew["member"]) == [Kind.CARD_ASSIGNED]
-    assert kinds(crew["other"]) == [Kind.CARD_ASSIGNED]
+    assert kinds(crew["member"]) == [card_notices.CARD_ASSIGNED.key]
+    assert kinds(crew["other"]) == [card_notices.CARD_ASSIGNED.key]
     assert kinds(crew["coordinator"]) == []
     text = notification_text(Notification.objects.get(recipient=crew["other"]))
     assert text == "佐藤さんがカード「面談の予定・変更」の担当にあなたを加えました。"
@@ -70,13 +72,13 @@ def test_a_comment_tells_the_mentioned_assignees_and_watchers_once_each(crew, bo
         body="@鈴木 さん、@佐藤 さん確認お願いします",
     )
 
-    assert kinds(crew["member"]) == [Kind.MENTIONED]  # assigned and named: told once
-    assert kinds(crew["coordinator"]) == [Kind.MENTIONED]  # the card's creator watches
-    assert kinds(crew["observer"]) == [Kind.CARD_COMMENTED]
+    assert kinds(crew["member"]) == [card_notices.MENTIONED.key]  # assigned and named: told once
+    assert kinds(crew["coordinator"]) == [card_notices.MENTIONED.key]  # the card's creator watches
+    assert kinds(crew["observer"]) == [card_notices.CARD_COMMENTED.key]
     assert kinds(crew["other"]) == []  # the author
     # The author now watches the card and hears of the next comment.
     services.comment_add(actor=crew["member"], board=board, card_id=card.pk, body="確認しました")
-    assert kinds(crew["other"]) == [Kind.CARD_COMMENTED]
+    assert kinds(crew["other"]) == [card_notices.CARD_COMMENTED.key]
 
 
 def test_unwatching_stops_comment_notifications(client, crew, board, columns):
@@ -88,7 +90,7 @@ def test_unwatching_stops_comment_notifications(client, crew, board, columns):
     services.comment_add(actor=crew["member"], board=board, card_id=card.pk, body="進めます")
 
     assert kinds(crew["observer"]) == []
-    assert kinds(crew["coordinator"]) == [Kind.CARD_COMMENTED]
+    assert kinds(crew["coordinator"]) == [card_notices.CARD_COMMENTED.key]
 
 
 def test_an_outsider_or_anonymous_person_cannot_watch(client, crew, board, columns):
@@ -126,7 +128,10 @@ def test_helpers_hear_when_their_card_changes_or_is_archived(crew, board, column
     )
     services.card_archive(actor=crew["coordinator"], board=board, card_id=card.pk)
 
-    assert kinds(crew["member"]) == [Kind.HELPER_SLOT_CHANGED, Kind.HELPER_SLOT_CHANGED]
+    assert kinds(crew["member"]) == [
+        card_notices.HELPER_SLOT_CHANGED.key,
+        card_notices.HELPER_SLOT_CHANGED.key,
+    ]
 
 
 def test_a_confidential_card_never_reaches_someone_who_may_not_see_it(crew, board, columns):
@@ -142,7 +147,9 @@ def test_a_confidential_card_never_reaches_someone_who_may_not_see_it(crew, boar
 def test_losing_access_hides_the_title_everywhere_it_is_rendered(crew, board, columns, settings):
     settings.WEBPUSH_INSECURE_HOSTS = ["127.0.0.1"]
     member = crew["member"]
-    Preference.objects.create(user=member, kind=Kind.CARD_ASSIGNED, email="digest", push=True)
+    Preference.objects.create(
+        user=member, kind=card_notices.CARD_ASSIGNED.key, email="digest", push=True
+    )
     PushSubscription.objects.create(
         user=member, endpoint="http://127.0.0.1:9/push", p256dh="k", auth="a"
     )
@@ -219,16 +226,20 @@ def test_reminders_for_due_cards_and_deadlines_come_once(crew, board, columns):
     second = reminders.reminders_send(now=now + timedelta(hours=1))
 
     assert (first, second) == (3, 0)
-    assert [n.card_id for n in Notification.objects.filter(kind=Kind.CARD_DUE_TOMORROW)] == [due.pk]
-    assert [n.card_id for n in Notification.objects.filter(kind=Kind.CARD_OVERDUE)] == [late.pk]
-    deadline = Notification.objects.get(kind=Kind.DEADLINE_NEAR)
+    assert [
+        n.card_id for n in Notification.objects.filter(kind=card_notices.CARD_DUE_TOMORROW.key)
+    ] == [due.pk]
+    assert [n.card_id for n in Notification.objects.filter(kind=card_notices.CARD_OVERDUE.key)] == [
+        late.pk
+    ]
+    deadline = Notification.objects.get(kind=platform_notices.DEADLINE_NEAR.key)
     assert deadline.recipient == crew["coordinator"]
     assert notification_text(deadline) == f"「{platform.name}」の期限まであと7日です。"
     # A week later: one day to the deadline, and the first card is overdue now.
     assert reminders.reminders_send(now=datetime(2026, 12, 7, 9, 5, tzinfo=TOKYO)) == 2
-    assert Notification.objects.filter(kind=Kind.CARD_OVERDUE, card=due).count() == 1
+    assert Notification.objects.filter(kind=card_notices.CARD_OVERDUE.key, card=due).count() == 1
     assert (
-        Notification.objects.get(kind=Kind.DEADLINE_NEAR, data__days=1).recipient
+        Notification.objects.get(kind=platform_notices.DEADLINE_NEAR.key, data__days=1).recipient
         == crew["coordinator"]
     )
 
@@ -236,7 +247,7 @@ def test_reminders_for_due_cards_and_deadlines_come_once(crew, board, columns):
 def test_a_day_in_digest_mode_gives_exactly_one_email_listing_it(
     coordinator, platform, member, time_machine
 ):
-    for kind in (Kind.STATUS_CHANGED, Kind.GOAL_REACHED):
+    for kind in (platform_notices.STATUS_CHANGED.key, platform_notices.GOAL_REACHED.key):
         Preference.objects.update_or_create(
             user=member, kind=kind, defaults={"email": "digest", "push": False}
         )
@@ -309,7 +320,7 @@ def test_two_reminder_runs_at_once_remind_each_person_once():
 
     assert errors == []
     assert sorted(results) == [0, 3]
-    reminded = Notification.objects.filter(kind=Kind.DEADLINE_NEAR)
+    reminded = Notification.objects.filter(kind=platform_notices.DEADLINE_NEAR.key)
     assert sorted(reminded.values_list("recipient_id", flat=True)) == sorted(
         c.pk for c in coordinators
     )

@@ -17,7 +17,6 @@ from notifications.models import (
     Channel,
     Delivery,
     DeliveryStatus,
-    Kind,
     Notification,
     NotificationSettings,
     Preference,
@@ -25,6 +24,7 @@ from notifications.models import (
 )
 from notifications.preferences import TOKYO, quiet_until
 from notifications.services import notify
+from platforms import notices as platform_notices
 from platforms import services as platform_services
 from platforms.models import Role, Status
 from tests.factories import PlatformFactory, UserFactory, member_of
@@ -52,7 +52,7 @@ def test_deliveries_are_written_with_the_change_and_sent_after_commit(
         platform_services.join_request_decide(actor=coordinator, join_request=request, approve=True)
     delivery = Delivery.objects.get(recipient=applicant)
 
-    assert delivery.notification.kind == Kind.JOIN_APPROVED
+    assert delivery.notification.kind == platform_notices.JOIN_APPROVED.key
     assert (delivery.channel, delivery.status, delivery.digest) == ("email", "pending", False)
     assert mail.outbox == [m for m in mail.outbox if applicant.email not in m.to]
 
@@ -91,12 +91,12 @@ def test_writing_costs_the_same_queries_for_five_or_fifty_members():
             )
         for person in people[::4]:
             Preference.objects.create(
-                user=person, kind=Kind.STATUS_CHANGED, email="immediate", push=True
+                user=person, kind=platform_notices.STATUS_CHANGED.key, email="immediate", push=True
             )
         with CaptureQueriesContext(connection) as queries:
             notify(
                 recipients=people,
-                kind=Kind.STATUS_CHANGED,
+                kind=platform_notices.STATUS_CHANGED,
                 platform=platform,
                 actor=coordinator,
                 data={"to": Status.ACTIVE},
@@ -264,7 +264,9 @@ def test_a_recent_claim_is_left_to_its_worker(coordinator, platform):
 
 def test_email_off_writes_no_email_delivery_and_push_needs_a_device(coordinator, platform):
     quiet, pushed = UserFactory(), UserFactory()
-    Preference.objects.create(user=quiet, kind=Kind.JOIN_APPROVED, email="off", push=False)
+    Preference.objects.create(
+        user=quiet, kind=platform_notices.JOIN_APPROVED.key, email="off", push=False
+    )
     PushSubscription.objects.create(
         user=pushed, endpoint="https://push.example/1", p256dh="k", auth="a"
     )
@@ -283,7 +285,10 @@ def test_an_invitation_is_emailed_once_not_twice(coordinator, platform):
     invited = UserFactory()
     platform_services.invitation_create(actor=coordinator, platform=platform, email=invited.email)
 
-    assert Notification.objects.filter(recipient=invited, kind=Kind.INVITED).count() == 1
+    assert (
+        Notification.objects.filter(recipient=invited, kind=platform_notices.INVITED.key).count()
+        == 1
+    )
     assert not Delivery.objects.filter(recipient=invited, channel=Channel.EMAIL).exists()
 
 
@@ -339,7 +344,7 @@ def test_two_workers_claiming_at_once_never_share_a_delivery():
 
     platform = PlatformFactory(status=Status.RECRUITING)
     people = [UserFactory() for _ in range(30)]
-    notify(recipients=people, kind=Kind.JOIN_APPROVED, platform=platform)
+    notify(recipients=people, kind=platform_notices.JOIN_APPROVED, platform=platform)
     Delivery.objects.update(status=DeliveryStatus.PENDING, claim_token="")  # sent eagerly
     ids = list(Delivery.objects.values_list("pk", flat=True))
     start = threading.Barrier(2)

@@ -8,16 +8,18 @@ from channels.testing import WebsocketCommunicator
 from django.urls import reverse
 
 from config.asgi import application
+from notifications.kinds import all_kinds
 from notifications.models import (
     Delivery,
-    Kind,
     NotificationSettings,
     Preference,
     PushSubscription,
 )
-from notifications.preferences import DEFAULTS, TOKYO
+from notifications.preferences import TOKYO, default_for
+from platforms import notices as platform_notices
 from platforms import services as platform_services
 from platforms.models import Status
+from tasks import notices as card_notices
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,10 +30,11 @@ AUTH = "tBHItJI5svbpez7KI4CCXg"
 
 def form_data(**changes):
     data = {"language": "ja", "digest_hour": "8", "quiet_start_hour": "22", "quiet_end_hour": "7"}
-    for kind, (email, push) in DEFAULTS.items():
-        data[f"email-{kind}"] = email
+    for kind in all_kinds():
+        email, push = default_for(kind)
+        data[f"email-{kind.key}"] = email
         if push:
-            data[f"push-{kind}"] = "on"
+            data[f"push-{kind.key}"] = "on"
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -56,8 +59,8 @@ def test_the_page_shows_the_defaults_and_saves_only_what_differs(client):
 
     assert response.status_code == 302
     assert sorted(Preference.objects.filter(user=user).values_list("kind", "email", "push")) == [
-        (Kind.CARD_COMMENTED, "off", False),
-        (Kind.MENTIONED, "immediate", False),
+        (card_notices.CARD_COMMENTED.key, "off", False),
+        (card_notices.MENTIONED.key, "immediate", False),
     ]
     assert NotificationSettings.objects.get(user=user).digest_hour == 19
 
@@ -160,7 +163,7 @@ def test_a_browser_shared_by_two_people_belongs_to_the_last_one(client, coordina
     PushSubscription.objects.get(user=first)
     from notifications.services import notify
 
-    notify(recipients=[first], kind=Kind.JOIN_APPROVED, platform=platform)
+    notify(recipients=[first], kind=platform_notices.JOIN_APPROVED, platform=platform)
     client.force_login(second)
     assert subscribe(client).status_code == 201
 
@@ -179,7 +182,7 @@ def test_knowing_an_endpoint_is_not_enough_to_take_it_over(client, platform):
     device = PushSubscription.objects.get()
     from notifications.services import notify
 
-    notify(recipients=[owner], kind=Kind.JOIN_APPROVED, platform=platform)
+    notify(recipients=[owner], kind=platform_notices.JOIN_APPROVED, platform=platform)
     waiting = list(Delivery.objects.filter(channel="push").values_list("pk", flat=True))
     assert len(waiting) == 1
     client.force_login(intruder)
@@ -260,7 +263,9 @@ async def test_the_bell_socket_sends_the_count_and_refuses_strangers(settings):
     assert await socket.receive_json_from(timeout=5) == {"type": "unread", "count": 0}
 
     await socket.send_to(text_data="何か")  # ignored
-    await sync_to_async(notify)(recipients=[user], kind=Kind.JOIN_APPROVED, platform=platform)
+    await sync_to_async(notify)(
+        recipients=[user], kind=platform_notices.JOIN_APPROVED, platform=platform
+    )
     assert await socket.receive_json_from(timeout=5) == {"type": "unread", "count": 1}
     await socket.disconnect()
 
@@ -297,12 +302,14 @@ async def test_one_persons_bell_never_rings_for_another(settings):
         sockets.append(socket)
     first, second = sockets
 
-    await sync_to_async(notify)(recipients=[people[0]], kind=Kind.JOIN_APPROVED, platform=platform)
+    await sync_to_async(notify)(
+        recipients=[people[0]], kind=platform_notices.JOIN_APPROVED, platform=platform
+    )
     ringing = await first.receive_json_from(timeout=5)
     second_frames = []
     for _ in range(2):
         await sync_to_async(notify)(
-            recipients=[people[1]], kind=Kind.JOIN_APPROVED, platform=platform
+            recipients=[people[1]], kind=platform_notices.JOIN_APPROVED, platform=platform
         )
         second_frames.append(await second.receive_json_from(timeout=5))
 

@@ -15,8 +15,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid02
 
-from notifications.models import Delivery, Kind, NotificationSettings, PushSubscription
+from notifications.models import Delivery, NotificationSettings, PushSubscription
 from notifications.vapid import application_server_key
+from platforms import notices as platform_notices
 from platforms import services as platform_services
 from tests.factories import UserFactory
 from tests.servers import PushService, smtp_server, smtp_settings
@@ -151,7 +152,7 @@ def test_a_push_arrives_encrypted_and_signed_and_a_410_forgets_the_device(
         from notifications.services import notify
 
         with django_capture_on_commit_callbacks(execute=True):
-            notify(recipients=[applicant], kind=Kind.JOIN_APPROVED, platform=platform)
+            notify(recipients=[applicant], kind=platform_notices.JOIN_APPROVED, platform=platform)
 
     assert len(push.received) == 2
     assert not PushSubscription.objects.filter(user=applicant).exists()
@@ -176,7 +177,7 @@ def test_push_failures_retry_fail_or_forget_the_device(
             user=person, endpoint=f"{push.url}/send/1", p256dh=public, auth=b64url(secret)
         )
         with django_capture_on_commit_callbacks(execute=True):
-            notify(recipients=[person], kind=Kind.JOIN_APPROVED, platform=platform)
+            notify(recipients=[person], kind=platform_notices.JOIN_APPROVED, platform=platform)
 
     assert len(push.received) == 1
     assert PushSubscription.objects.filter(user=person).exists() == kept

@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from config.celery import app
-from notifications.models import Delivery, DeliveryStatus, Kind, Notification
+from notifications.models import Delivery, DeliveryStatus, Notification
+from platforms import notices as platform_notices
 from platforms import services as platform_services
 from tests.factories import UserFactory
 
@@ -49,7 +50,9 @@ def test_the_embedded_runner_sends_what_was_lost_and_the_reminders_due(
 
     assert Delivery.objects.get(recipient=applicant).status == DeliveryStatus.SENT
     assert [m.to for m in mail.outbox if m.to == [applicant.email]] == [[applicant.email]]
-    assert Notification.objects.filter(recipient=coordinator, kind=Kind.DEADLINE_NEAR).exists()
+    assert Notification.objects.filter(
+        recipient=coordinator, kind=platform_notices.DEADLINE_NEAR.key
+    ).exists()
     assert "notifications-reminders: 1" in out.getvalue()
 
 

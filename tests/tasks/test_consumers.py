@@ -7,15 +7,19 @@ import json
 import weakref
 
 import pytest
+import redis
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client, override_settings
 
+from common import live
+from common.live.hub import redis_channel
 from config.asgi import application
 from platforms import services as platform_services
 from platforms.models import Membership, Role, Status
-from tasks import fanout, services
+from tasks import services
+from tasks.live import board_channel
 from tasks.models import Board, Card, Column
 from tests.factories import PlatformFactory, UserFactory, member_of
 from tests.servers import REDIS_URL, redis_answers
@@ -29,10 +33,8 @@ def live_mode(request):
     if request.param == "redis":
         if not redis_answers():
             pytest.skip("no Redis at REDIS_URL or 127.0.0.1:6379")
-        fanout._sync_client = None
         with override_settings(REDIS_URL=REDIS_URL):
             yield "redis"
-        fanout._sync_client = None
     else:
         with override_settings(REDIS_URL=""):
             yield "memory"
@@ -269,16 +271,15 @@ async def test_a_since_the_board_has_not_reached_gets_a_snapshot_and_live_events
     await communicator.disconnect()
 
 
-async def test_a_dropped_live_message_is_filled_from_the_log(live_mode, monkeypatch):
+async def test_a_dropped_live_message_is_filled_from_the_log(live_mode):
     platform, board, columns, people = await world()
     card = await create(people, board, columns[0], "面談")
     communicator, _ = await open_socket(board, people["member"])
-    real_publish = fanout.publish_event
-    monkeypatch.setattr(fanout, "publish_event", lambda board_id, message: None)
-    await database_sync_to_async(services.card_move)(
-        actor=people["other"], board=board, card_id=card.pk, column_id=columns[1].pk
-    )
-    monkeypatch.setattr(fanout, "publish_event", real_publish)
+    with live.recording(deliver=False) as lost:
+        await database_sync_to_async(services.card_move)(
+            actor=people["other"], board=board, card_id=card.pk, column_id=columns[1].pk
+        )
+    assert [m["seq"] for m in lost.frames(board_channel(board.pk))] == [2]
     await database_sync_to_async(services.card_move)(
         actor=people["other"], board=board, card_id=card.pk, column_id=columns[2].pk
     )
@@ -551,7 +552,7 @@ async def test_a_socket_that_fails_to_send_does_not_stop_the_others(live_mode):
     healthy, _ = await open_socket(board, people["other"])
     consumer = next(
         listener
-        for listener in fanout.hub().listeners[board.pk]
+        for listener in live.hub().listeners[board_channel(board.pk)]
         if listener.user_id == people["member"].pk
     )
 
@@ -573,10 +574,8 @@ async def test_a_socket_that_fails_to_send_does_not_stop_the_others(live_mode):
 def redis_live():
     if not redis_answers():
         pytest.skip("no Redis at REDIS_URL or 127.0.0.1:6379")
-    fanout._sync_client = None
     with override_settings(REDIS_URL=REDIS_URL):
         yield
-    fanout._sync_client = None
 
 
 async def test_a_malformed_published_message_does_not_stop_delivery(redis_live):
@@ -585,13 +584,11 @@ async def test_a_malformed_published_message_does_not_stop_delivery(redis_live):
     platform, board, columns, people = await world()
     await create(people, board, columns[0], "面談")
     communicator, _ = await open_socket(board, people["member"])
-    from_elsewhere = {
-        "kind": "event",
-        "message": {"type": "event", "seq": 2, "kind": "board.noted", "actor": None, "data": {}},
-    }
+    noted = {"type": "event", "seq": 2, "kind": "board.noted", "actor": None, "data": {}}
+    from_elsewhere = {"seq": 2, "frames": [{"text": json.dumps(noted), "audience": None}]}
 
     def publish(raw):
-        fanout._redis_client().publish(fanout.channel_for(board.pk), raw)
+        redis.Redis.from_url(REDIS_URL).publish(redis_channel(board_channel(board.pk)), raw)
 
     await database_sync_to_async(publish)("not json")
     await database_sync_to_async(publish)(json.dumps(from_elsewhere))

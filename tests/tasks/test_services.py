@@ -1,11 +1,15 @@
 """Board services: every mutation, the ordering rules, conflicts, WIP warnings,
 helper slots, goals and the confidentiality rule."""
 
+import json
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from common import live
 from platforms.models import PlatformEvent, Status
 from tasks import services
+from tasks.live import board_channel
 from tasks.models import Board, BoardEvent, Card
 from tests.factories import goal_of
 
@@ -76,22 +80,22 @@ def test_card_create_appends_and_records_event(
 
 
 def test_nothing_is_published_before_commit(
-    crew, board, columns, django_capture_on_commit_callbacks, monkeypatch
+    crew, board, columns, django_capture_on_commit_callbacks
 ):
-    published = []
-    monkeypatch.setattr(
-        "tasks.fanout.publish_event", lambda board_id, message: published.append(message)
+    with live.recording() as published:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            make(crew, board, columns[0], "カード")
+        assert published.messages == []
+        for callback in callbacks:
+            callback()
+
+    [envelope] = published.frames(board_channel(board.pk))
+    message = json.loads(envelope["frames"][0]["text"])
+    assert (envelope["seq"], message["kind"], message["data"]["card"]["title"]) == (
+        1,
+        "card.created",
+        "カード",
     )
-
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        make(crew, board, columns[0], "カード")
-    assert published == []
-    for callback in callbacks:
-        callback()
-
-    assert [(m["seq"], m["kind"], m["data"]["card"]["title"]) for m in published] == [
-        (1, "card.created", "カード")
-    ]
 
 
 def test_card_move_between_and_within_columns(crew, board, columns):

@@ -12,6 +12,7 @@ from members import services as member_services
 from members.models import OrganisationKind, Participation, ResourceType, User
 from platforms import services
 from platforms.models import Status
+from tasks import services as board_services
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -135,8 +136,6 @@ class Command(BaseCommand):
         self.stdout.write("  admin@demo.example.jp can also open /admin/\n")
 
     def _demo_board(self, platform, coordinator, shokokai, volunteer):
-        from tasks import services as board_services
-
         board = board_services.board_create(
             actor=coordinator,
             platform=platform,
