@@ -2,6 +2,8 @@
 
 from django.http import Http404
 
+from common.ids import parse_id
+
 from .models import Organisation, OrganisationMembership
 
 
@@ -35,4 +37,13 @@ def access_organisation(organisation_id) -> Organisation:
     try:
         return Organisation.objects.get(pk=organisation_id)
     except (Organisation.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def access_organisation_membership(organisation, membership_id) -> OrganisationMembership:
+    """Someone's membership of an organisation (the directory is public; the services
+    decide who may act on it); a missing one, or another organisation's, is a 404."""
+    try:
+        return organisation.memberships.select_related("user").get(pk=parse_id(membership_id))
+    except (OrganisationMembership.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None

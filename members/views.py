@@ -4,17 +4,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from common.ids import parse_id
-
 from . import selectors, services
 from .forms import OrganisationForm, ProfileForm
-from .models import OrganisationKind, OrganisationMembership
-from .permissions import access_organisation, can_see_organisation_members, is_organisation_admin
+from .models import OrganisationKind
+from .permissions import (
+    access_organisation,
+    access_organisation_membership,
+    can_see_organisation_members,
+    is_organisation_admin,
+)
 
 
 @login_required
@@ -148,18 +150,11 @@ def organisation_leave(request, organisation_id):
     )
 
 
-def _organisation_membership_or_404(organisation, membership_id):
-    try:
-        return organisation.memberships.select_related("user").get(pk=parse_id(membership_id))
-    except (OrganisationMembership.DoesNotExist, ValueError, OverflowError):
-        raise Http404 from None
-
-
 @login_required
 @require_POST
 def organisation_membership_decide(request, organisation_id, membership_id):
     organisation = access_organisation(organisation_id)
-    membership = _organisation_membership_or_404(organisation, membership_id)
+    membership = access_organisation_membership(organisation, membership_id)
     decision = request.POST.get("decision")
     if decision not in ("approve", "decline"):
         messages.error(request, _("「承認する」か「見送る」を選んでください。"))
@@ -178,7 +173,7 @@ def organisation_membership_decide(request, organisation_id, membership_id):
 @require_POST
 def organisation_member_promote(request, organisation_id, membership_id):
     organisation = access_organisation(organisation_id)
-    membership = _organisation_membership_or_404(organisation, membership_id)
+    membership = access_organisation_membership(organisation, membership_id)
     return _act(
         request,
         organisation,

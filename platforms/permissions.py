@@ -1,15 +1,24 @@
-"""Who may do what with a platform: plain functions of a user and a platform.
+"""Who may do what with a platform: plain functions of the reader's role and the
+platform.
 
-Every view and service asks here. A platform someone may not see is a 404, the same
-answer as a missing one, so private platforms never leak their existence.
+access_platform returns the platform with the reader's role (as Zulip's
+access_stream_by_id returns the stream with the subscription): the role is read once,
+in the same query, and passed to the predicates; nothing is memoised on a model
+instance. A platform someone may not see is a 404, the same answer as a missing one,
+so private platforms never leak their existence; its child objects (access_*) follow
+the same rule. Services refuse (platforms.services.guards); pages ask the can_*
+predicates only to decide which controls to show.
 """
 
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from common.ids import parse_id
 
 from .models import (
+    Goal,
     Invitation,
     JoinRequest,
     Membership,
@@ -27,95 +36,101 @@ EVALUATION_STATUSES = {Status.GOAL_MET, Status.CANCELLED}
 LISTED_STATUSES = {Status.RECRUITING, Status.ACTIVE}
 # At work: reminders about its cards and its deadline are sent.
 OPEN_STATUSES = {Status.RECRUITING, Status.ACTIVE}
-
-
-def membership_of(user, platform) -> Membership | None:
-    """The user's membership, memoised on the platform object for the request."""
-    if not user.is_authenticated:
-        return None
-    cache = platform.__dict__.setdefault("_membership_cache", {})
-    if user.pk not in cache:
-        cache[user.pk] = Membership.objects.filter(platform=platform, user=user).first()
-    return cache[user.pk]
-
-
-def remember_role(platform, user, role: str | None) -> None:
-    """Primes membership_of's memo from a query that already read the user's role
-    (tasks.services reads it with the board's lock). Only the role is known."""
-    cache = platform.__dict__.setdefault("_membership_cache", {})
-    cache[user.pk] = Membership(platform=platform, user=user, role=role) if role else None
+CONTRIBUTOR_ROLES = {Role.COORDINATOR, Role.MEMBER}
 
 
 def role_of(user, platform) -> str | None:
-    membership = membership_of(user, platform)
-    return membership.role if membership else None
+    """The user's role in the platform (one query), or None."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.filter(platform=platform, user=user).values_list("role", flat=True)
+    ).first()
 
 
-def is_member(user, platform) -> bool:
-    return membership_of(user, platform) is not None
+def role_subquery(user, platform_ref: str = "pk"):
+    """The user's role as a subquery over a queryset of platforms (or of rows with a
+    platform: platform_ref="platform"), so a row and its reader's role come in one
+    query."""
+    memberships = Membership.objects.filter(platform=OuterRef(platform_ref), user=user)
+    return Subquery(memberships.values("role")[:1])
 
 
-def is_coordinator(user, platform) -> bool:
-    return role_of(user, platform) == Role.COORDINATOR
+def is_member(role) -> bool:
+    return role is not None
 
 
-def is_contributor(user, platform) -> bool:
+def is_coordinator(role) -> bool:
+    return role == Role.COORDINATOR
+
+
+def is_contributor(role) -> bool:
     """Coordinators and members; observers only read."""
-    return role_of(user, platform) in (Role.COORDINATOR, Role.MEMBER)
+    return role in CONTRIBUTOR_ROLES
 
 
 def is_writable(platform) -> bool:
     return platform.status in WRITABLE_STATUSES
 
 
-def can_view_platform(user, platform) -> bool:
+def read_only_reason(platform) -> str | None:
+    """Why nothing on the platform may change any more, in the one wording every page,
+    service and socket uses; None while it is writable."""
+    if platform.status == Status.ARCHIVED:
+        return _("アーカイブ済みのプラットフォームは読むことだけができます。")
+    if platform.status == Status.CANCELLED:
+        return _("中止したプラットフォームは変更できません。")
+    return None
+
+
+def can_view_platform(user, role, platform) -> bool:
     if user.is_authenticated and user.is_staff:
         return True
-    if is_member(user, platform):
+    if is_member(role):
         return True
     if platform.status == Status.DRAFT:
         return False
     return platform.visibility == Visibility.PUBLIC
 
 
-def can_edit_charter(user, platform) -> bool:
-    return is_coordinator(user, platform) and is_writable(platform)
+def can_edit_charter(role, platform) -> bool:
+    return is_coordinator(role) and is_writable(platform)
 
 
-def can_change_status(user, platform) -> bool:
-    return is_coordinator(user, platform) and platform.status != Status.ARCHIVED
+def can_change_status(role, platform) -> bool:
+    return is_coordinator(role) and platform.status != Status.ARCHIVED
 
 
-def can_write_evaluation(user, platform) -> bool:
-    return is_coordinator(user, platform) and platform.status in EVALUATION_STATUSES
+def can_write_evaluation(role, platform) -> bool:
+    return is_coordinator(role) and platform.status in EVALUATION_STATUSES
 
 
-def can_manage_goals(user, platform) -> bool:
-    return is_coordinator(user, platform) and is_writable(platform)
+def can_manage_goals(role, platform) -> bool:
+    return is_coordinator(role) and is_writable(platform)
 
 
-def can_manage_members(user, platform) -> bool:
-    return is_coordinator(user, platform) and is_writable(platform)
+def can_manage_members(role, platform) -> bool:
+    return is_coordinator(role) and is_writable(platform)
 
 
-def can_invite(user, platform) -> bool:
-    return is_coordinator(user, platform) and platform.status in INVITABLE_STATUSES
+def can_invite(role, platform) -> bool:
+    return is_coordinator(role) and platform.status in INVITABLE_STATUSES
 
 
-def can_export_platform(user, platform) -> bool:
-    return is_coordinator(user, platform)
+def can_export_platform(role, platform) -> bool:
+    return is_coordinator(role)
 
 
-def can_leave_platform(user, platform) -> bool:
-    return is_member(user, platform) and is_writable(platform)
+def can_leave_platform(role, platform) -> bool:
+    return is_member(role) and is_writable(platform)
 
 
-def can_request_to_join(user, platform) -> bool:
+def can_request_to_join(user, role, platform) -> bool:
     return (
         user.is_authenticated
         and platform.visibility == Visibility.PUBLIC
         and platform.status in JOINABLE_STATUSES
-        and not is_member(user, platform)
+        and not is_member(role)
     )
 
 
@@ -127,22 +142,57 @@ def pending_join_request_of(user, platform) -> JoinRequest | None:
     ).first()
 
 
-def access_platform(user, platform_id, *, for_update: bool = False) -> Platform:
-    """The platform if the user may see it; otherwise the same 404 as a missing one.
-
-    With for_update the row is locked until the end of the transaction, so the caller
-    must be inside one.
-    """
+def access_platform(user, platform_id) -> tuple[Platform, str | None]:
+    """The platform and the user's role in it (None for a visitor), in one query, if
+    the user may see it; otherwise the same 404 as a missing one."""
     platforms = Platform.objects.all()
-    if for_update:
-        platforms = platforms.select_for_update()
+    if user.is_authenticated:
+        platforms = platforms.annotate(reader_role=role_subquery(user))
     try:
         platform = platforms.get(pk=parse_id(platform_id))
     except (Platform.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
-    if not can_view_platform(user, platform):
+    role = getattr(platform, "reader_role", None)
+    if not can_view_platform(user, role, platform):
         raise Http404
-    return platform
+    return platform, role
+
+
+def _child_or_404(queryset, object_id):
+    try:
+        return queryset.get(pk=parse_id(object_id))
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+
+
+def access_goal(platform, goal_id) -> Goal:
+    """A goal of a platform the reader may see (access_platform first)."""
+    return _child_or_404(platform.goals.all(), goal_id)
+
+
+def access_membership(role, platform, membership_id) -> Membership:
+    """Someone's place in the platform: only members see who takes part; to anyone
+    else it is the same 404 as a missing one."""
+    if not can_see_members(role):
+        raise Http404
+    return _child_or_404(platform.memberships.select_related("user"), membership_id)
+
+
+def access_join_request(user, role, platform, request_id) -> JoinRequest:
+    """A join request, for its applicant and the platform's coordinators; to anyone
+    else the same 404 as a missing one."""
+    join_request = _child_or_404(platform.join_requests.select_related("user"), request_id)
+    if join_request.user_id != user.pk and not is_coordinator(role):
+        raise Http404
+    return join_request
+
+
+def access_platform_invitation(role, platform, invitation_id) -> Invitation:
+    """An invitation by its id, for the platform's coordinators (the invited person
+    holds the token instead: access_invitation)."""
+    if not is_coordinator(role):
+        raise Http404
+    return _child_or_404(platform.invitations.all(), invitation_id)
 
 
 def access_invitation(token) -> Invitation:
@@ -178,11 +228,11 @@ PUBLIC_EVENT_KINDS = frozenset(
 )
 
 
-def can_see_members(user, platform) -> bool:
+def can_see_members(role) -> bool:
     """Names and roles of the people taking part."""
-    return is_member(user, platform)
+    return is_member(role)
 
 
-def history_kinds_for(user, platform) -> frozenset | None:
-    """The kinds of history entries the user may read; None for all of them."""
-    return None if is_coordinator(user, platform) else PUBLIC_EVENT_KINDS
+def history_kinds_for(role) -> frozenset | None:
+    """The kinds of history entries the reader may read; None for all of them."""
+    return None if is_coordinator(role) else PUBLIC_EVENT_KINDS

@@ -4,12 +4,10 @@ from allauth.account.models import EmailAddress
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from common.ids import parse_id
 from common.text import search_key
 
 from .models import (
     CharterRevision,
-    Goal,
     Invitation,
     JoinRequest,
     Membership,
@@ -163,10 +161,3 @@ def event_list_for_platform(*, platform, kinds=None):
 
 def revision_list_for_platform(*, platform):
     return CharterRevision.objects.filter(platform=platform).select_related("actor")
-
-
-def goal_get(*, platform, goal_id) -> Goal | None:
-    try:
-        return platform.goals.get(pk=parse_id(goal_id))
-    except (Goal.DoesNotExist, ValueError, TypeError, OverflowError):
-        return None

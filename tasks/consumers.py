@@ -118,10 +118,10 @@ def _socket_access(user, platform_id, board_id):
     if not user.is_authenticated:
         return None
     try:
-        board = access_board(user, platform_id, board_id)
+        board, role = access_board(user, platform_id, board_id)
     except Http404:
         return None
-    return board, selectors.role_for(user, board), user.name
+    return board, role, user.name
 
 
 async def _finish(send, waiting_for) -> None:

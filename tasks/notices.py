@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from notifications.kinds import EmailMode, NoticeKind, register
 from platforms.models import Membership
+from platforms.permissions import role_of
 
 from .permissions import can_see_card, can_see_card_content
 
@@ -30,7 +31,8 @@ def _card_title(notification) -> str:
     card = notification.card
     if card is None:
         return ""
-    if can_see_card_content(notification.recipient, card, card.board):
+    role = role_of(notification.recipient, card.board.platform)
+    if can_see_card_content(notification.recipient_id, role, card):
         return card.title
     return _("非公開のカード")
 

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from platforms import permissions as platform_policy
 from platforms.models import Role
 
 from .events import (
@@ -160,7 +159,3 @@ def filter_cards(
             continue
         result.append(card)
     return result
-
-
-def role_for(user, board) -> str | None:
-    return platform_policy.role_of(user, board.platform)

@@ -15,7 +15,6 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from common.ids import parse_id
@@ -57,38 +56,46 @@ class CardConflict(Exception):  # noqa: N818 - a domain outcome, not a programmi
         self.current = current
 
 
-def _locked_board(board: Board, actor=None) -> Board:
+def _locked_board(board: Board, actor) -> tuple[Board, str | None]:
     """The board, locked, with its platform and (in the same query) the actor's role,
-    which the policy checks then read without a query of their own."""
-    boards = Board.objects.select_for_update().select_related("platform")
-    if actor is None or not actor.is_authenticated:
-        return boards.get(pk=board.pk)
-    role = Membership.objects.filter(platform=OuterRef("platform"), user=actor).values("role")[:1]
-    locked = boards.annotate(actor_role=Subquery(role)).get(pk=board.pk)
-    platform_policy.remember_role(locked.platform, actor, locked.actor_role)
-    return locked
+    which the policy checks then take."""
+    locked = (
+        Board.objects.select_for_update()
+        .select_related("platform")
+        .annotate(actor_role=platform_policy.role_subquery(actor, "platform"))
+        .get(pk=board.pk)
+    )
+    return locked, locked.actor_role
 
 
-def _read_only_reason(board: Board) -> str:
-    if board.archived:
-        return _("アーカイブしたボードは変更できません。")
-    if not platform_policy.is_writable(board.platform):
-        return _("このプラットフォームは読むことだけができます。")
-    return _("オブザーバーはボードを読むことだけができます。")
+def _require_state_writable(board: Board) -> None:
+    reason = policy.board_read_only_reason(board)
+    if reason is not None:
+        raise PermissionDenied(reason)
 
 
-def _require_write(actor, board: Board) -> None:
-    if not policy.can_write_cards(actor, board):
-        raise PermissionDenied(_read_only_reason(board))
+def require_card_writer(role, board: Board) -> None:
+    """Coordinators and members write cards while the board and its platform are
+    writable; observers read."""
+    if not platform_policy.is_contributor(role):
+        raise PermissionDenied(_("オブザーバーはボードを読むことだけができます。"))
+    _require_state_writable(board)
 
 
-def require_board_manager(actor, board: Board) -> None:
-    """Raises PermissionDenied, saying whether the role or the board's state stands in
-    the way, unless the actor may change the board's columns. Views ask it too."""
-    if not policy.can_manage_board(actor, board):
-        if policy.can_write_cards(actor, board):
-            raise PermissionDenied(_("列を変えられるのはコーディネーターだけです。"))
-        raise PermissionDenied(_read_only_reason(board))
+def require_board_manager(role, board: Board) -> None:
+    """Columns, WIP limits and goal links: coordinators, while the board is writable.
+    Views ask it too, before they act."""
+    if not platform_policy.is_coordinator(role):
+        raise PermissionDenied(_("列を変えられるのはコーディネーターだけです。"))
+    _require_state_writable(board)
+
+
+def require_board_creator(role, platform) -> None:
+    if not platform_policy.is_coordinator(role):
+        raise PermissionDenied(_("ボードを作れるのはコーディネーターだけです。"))
+    reason = platform_policy.read_only_reason(platform)
+    if reason is not None:
+        raise PermissionDenied(reason)
 
 
 def _emit(board: Board, kind: str, actor, data: dict, card: Card | None = None) -> BoardEvent:
@@ -151,18 +158,25 @@ def _column_in(board: Board, column_id) -> Column:
         raise ValidationError(_("この列は見つかりません。")) from None
 
 
-def _require_card_access(actor, card: Card, board: Board) -> None:
-    if not policy.can_see_card_content(actor, card, board):
+def _require_card_access(user_id: int, role, card: Card) -> None:
+    if not policy.can_see_card_content(user_id, role, card):
         raise PermissionDenied(_("このカードはコーディネーターと担当者だけが扱えます。"))
+
+
+def require_card_editor(user_id: int, role, board: Board, card: Card) -> None:
+    """Whether the reader may change this card (the card page asks before it reads a
+    posted form)."""
+    require_card_writer(role, board)
+    _require_card_access(user_id, role, card)
 
 
 def _card_for_write(actor, board: Board, card_id) -> tuple[Board, Card]:
     """The locked board and the card, once the actor may write the board and see the
     card: the start of every card change."""
-    board = _locked_board(board, actor)
-    _require_write(actor, board)
+    board, role = _locked_board(board, actor)
+    require_card_writer(role, board)
     card = _card_in(board, card_id)
-    _require_card_access(actor, card, board)
+    _require_card_access(actor.pk, role, card)
     return board, card
 
 
@@ -213,8 +227,7 @@ def _sync_goals(board: Board, actor, goal_ids) -> None:
 @transaction.atomic
 def board_create(*, actor, platform, name: str, template: str = BoardTemplate.BLANK) -> Board:
     """A coordinator adds a board to a writable platform, with the template's columns."""
-    if not policy.can_create_board(actor, platform):
-        raise PermissionDenied(_("ボードを作れるのはコーディネーターだけです。"))
+    require_board_creator(platform_policy.role_of(actor, platform), platform)
     if template not in BoardTemplate.values:
         raise ValidationError({"template": _("指定されたひな形はありません。")})
     name = _clean_text(name, field="name", max_length=100, required=True)
@@ -233,8 +246,8 @@ def _check_wip_limit(wip_limit) -> None:
 
 @transaction.atomic
 def column_add(*, actor, board: Board, name: str, wip_limit: int | None = None) -> Column:
-    board = _locked_board(board, actor)
-    require_board_manager(actor, board)
+    board, role = _locked_board(board, actor)
+    require_board_manager(role, board)
     name = _clean_text(name, field="name", max_length=60, required=True)
     _check_wip_limit(wip_limit)
     last = board.columns.filter(archived=False).order_by("-position").first()
@@ -253,8 +266,8 @@ def column_update(
     *, actor, board: Board, column_id, name=None, wip_limit=..., goal_id=...
 ) -> Column:
     """Renames a column, sets or clears its WIP limit, links or unlinks a goal."""
-    board = _locked_board(board, actor)
-    require_board_manager(actor, board)
+    board, role = _locked_board(board, actor)
+    require_board_manager(role, board)
     column = _column_in(board, column_id)
     previous_goal = column.goal_id
     if name is not None:
@@ -278,8 +291,8 @@ def column_update(
 
 @transaction.atomic
 def column_move(*, actor, board: Board, column_id, after_id=None) -> Column:
-    board = _locked_board(board, actor)
-    require_board_manager(actor, board)
+    board, role = _locked_board(board, actor)
+    require_board_manager(role, board)
     column = _column_in(board, column_id)
     order = list(
         board.columns.filter(archived=False).exclude(pk=column.pk).order_by("position", "pk")
@@ -293,8 +306,8 @@ def column_move(*, actor, board: Board, column_id, after_id=None) -> Column:
 @transaction.atomic
 def column_archive(*, actor, board: Board, column_id) -> Column:
     """Archives an empty column; its cards must be moved or archived first."""
-    board = _locked_board(board, actor)
-    require_board_manager(actor, board)
+    board, role = _locked_board(board, actor)
+    require_board_manager(role, board)
     column = _column_in(board, column_id)
     if column.cards.filter(archived=False).exists():
         raise ValidationError(
@@ -341,8 +354,8 @@ def card_create(
     *, actor, board: Board, column_id, title: str, description: str = "", confidential=False
 ) -> Card:
     """Adds a card at the bottom of a column."""
-    board = _locked_board(board, actor)
-    _require_write(actor, board)
+    board, role = _locked_board(board, actor)
+    require_card_writer(role, board)
     column = _column_in(board, column_id)
     title = _clean_text(title, field="title", max_length=200, required=True)
     description = _clean_text(
@@ -358,7 +371,7 @@ def card_create(
         confidential=bool(confidential),
         created_by=actor,
     )
-    if card.confidential and not platform_policy.is_coordinator(actor, board.platform):
+    if card.confidential and not platform_policy.is_coordinator(role):
         # Whoever writes a confidential card keeps access to it.
         card.assignees.add(actor)
     card.watchers.add(actor)
@@ -595,10 +608,11 @@ def _tell_about_comment(board: Board, actor, card: Card, comment: Comment) -> No
 def card_watch(*, actor, board: Board, card_id, watch: bool = True) -> bool:
     """Follows (or stops following) a card's comments. Reading the board is enough:
     observers and members of a read-only platform may watch too."""
-    if not policy.can_view_board(actor, board):
+    role = platform_policy.role_of(actor, board.platform)
+    if not policy.can_view_board(role):
         raise PermissionDenied(_("このボードを見る権限がありません。"))
     card = _card_in(board, card_id)
-    _require_card_access(actor, card, board)
+    _require_card_access(actor.pk, role, card)
     if watch:
         card.watchers.add(actor)
     else:

@@ -11,13 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from common.ids import parse_id
-from platforms import permissions as platform_policy
 from platforms.models import Membership
 
 from . import permissions as policy
 from . import selectors, services
-from .events import card_for, card_payload, card_queryset
+from .events import card_for, card_payload
 from .forms import (
     BoardForm,
     CardCreateForm,
@@ -28,14 +26,6 @@ from .forms import (
     CommentForm,
 )
 from .models import BoardEvent, Card
-
-
-def _platform_for_boards(user, platform_id):
-    """The platform, if the user is one of its members (boards are theirs only)."""
-    platform = platform_policy.access_platform(user, platform_id)
-    if not platform_policy.is_member(user, platform):
-        raise Http404
-    return platform
 
 
 def _act(request, call, back: str, success: str | None = None):
@@ -57,12 +47,11 @@ def _act(request, call, back: str, success: str | None = None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def board_list(request, platform_id):
-    platform = _platform_for_boards(request.user, platform_id)
-    can_create = policy.can_create_board(request.user, platform)
+    platform, role = policy.access_boards_of(request.user, platform_id)
+    can_create = policy.can_create_board(role, platform)
     form = BoardForm(request.POST or None)
     if request.method == "POST":
-        if not can_create:
-            raise PermissionDenied(_("ボードを作れるのはコーディネーターだけです。"))
+        services.require_board_creator(role, platform)
         if form.is_valid():
             try:
                 board = services.board_create(
@@ -89,8 +78,7 @@ def board_list(request, platform_id):
 @login_required
 @require_GET
 def board_detail(request, platform_id, board_id):
-    board = policy.access_board(request.user, platform_id, board_id)
-    role = selectors.role_for(request.user, board)
+    board, role = policy.access_board(request.user, platform_id, board_id)
     snapshot = selectors.board_snapshot(board=board, user_id=request.user.pk, role=role)
     filters = {key: request.GET.get(key) or None for key in ("assignee", "label", "due", "text")}
     try:
@@ -118,8 +106,8 @@ def board_detail(request, platform_id, board_id):
             "members": [m.user for m in members],
             "labels": sorted({name for c in snapshot["cards"] for name in c.get("labels", [])}),
             "role": role,
-            "can_write": policy.can_write_cards(request.user, board),
-            "can_manage": policy.can_manage_board(request.user, board),
+            "can_write": policy.can_write_cards(role, board),
+            "can_manage": policy.can_manage_board(role, board),
             "goals": board.platform.goals.all(),
             "archived_cards": [
                 card_for(c, request.user.pk, role)
@@ -130,24 +118,16 @@ def board_detail(request, platform_id, board_id):
     )
 
 
-def _card_or_404(board, card_id) -> Card:
-    try:
-        return card_queryset().get(pk=parse_id(card_id), board=board)
-    except (Card.DoesNotExist, ValueError, OverflowError):
-        raise Http404 from None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def card_detail(request, platform_id, board_id, card_id):
     """The card's page: content, checklist, comments, history; the edit form posts
     here with the version it was based on."""
-    board = policy.access_board(request.user, platform_id, board_id)
-    card = _card_or_404(board, card_id)
-    role = selectors.role_for(request.user, board)
+    board, role = policy.access_board(request.user, platform_id, board_id)
+    card = policy.access_card(board, card_id)
     data = card_for(card_payload(card), request.user.pk, role)
     visible = not data.get("redacted")
-    can_edit = visible and policy.can_write_cards(request.user, board)
+    can_edit = visible and policy.can_write_cards(role, board)
     members = [
         m.user for m in Membership.objects.filter(platform=board.platform).select_related("user")
     ]
@@ -166,12 +146,7 @@ def card_detail(request, platform_id, board_id, card_id):
     conflict = None
     status = 200
     if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied(
-                _("このカードは編集できません。")
-                if visible
-                else _("このカードはコーディネーターと担当者だけが扱えます。")
-            )
+        services.require_card_editor(request.user.pk, role, board, card)
         status = 400
         if form.is_valid():
             try:
@@ -224,7 +199,7 @@ def card_detail(request, platform_id, board_id, card_id):
 @login_required
 @require_POST
 def card_create(request, platform_id, board_id):
-    board = policy.access_board(request.user, platform_id, board_id)
+    board, role = policy.access_board(request.user, platform_id, board_id)
     form = CardCreateForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -249,8 +224,8 @@ def card_create(request, platform_id, board_id):
 @require_POST
 def card_move(request, platform_id, board_id, card_id):
     """The "move to…" control: a column and top or bottom."""
-    board = policy.access_board(request.user, platform_id, board_id)
-    card = _card_or_404(board, card_id)
+    board, role = policy.access_board(request.user, platform_id, board_id)
+    card = policy.access_card(board, card_id)
     form = CardMoveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("移動先を選んでください。"))
@@ -286,8 +261,8 @@ def card_move(request, platform_id, board_id, card_id):
 def card_action(request, platform_id, board_id, card_id, action):
     """Archive, restore, claim or release a helper slot, add a comment or a checklist
     item, tick or remove one."""
-    board = policy.access_board(request.user, platform_id, board_id)
-    card = _card_or_404(board, card_id)
+    board, role = policy.access_board(request.user, platform_id, board_id)
+    card = policy.access_card(board, card_id)
     back = reverse("tasks:card-detail", args=[board.platform_id, board.pk, card.pk])
     user = request.user
     if action == "comment":
@@ -339,8 +314,8 @@ def card_action(request, platform_id, board_id, card_id, action):
 @require_POST
 def column_save(request, platform_id, board_id, column_id=None):
     """Adds a column, or renames one and sets its WIP limit and goal."""
-    board = policy.access_board(request.user, platform_id, board_id)
-    services.require_board_manager(request.user, board)
+    board, role = policy.access_board(request.user, platform_id, board_id)
+    services.require_board_manager(role, board)
     form = ColumnForm(request.POST, goals=board.platform.goals.all())
     if not form.is_valid():
         for errors in form.errors.values():
@@ -368,8 +343,8 @@ def column_save(request, platform_id, board_id, column_id=None):
 @require_POST
 def column_move(request, platform_id, board_id, column_id):
     """Moves a column one place left or right (the keyboard way to reorder)."""
-    board = policy.access_board(request.user, platform_id, board_id)
-    services.require_board_manager(request.user, board)
+    board, role = policy.access_board(request.user, platform_id, board_id)
+    services.require_board_manager(role, board)
     order = [c.pk for c in selectors.column_list_for_board(board=board)]
     if column_id not in order or request.POST.get("direction") not in ("left", "right"):
         messages.error(request, _("移動先を選んでください。"))
@@ -392,8 +367,8 @@ def column_move(request, platform_id, board_id, column_id):
 @login_required
 @require_POST
 def column_archive(request, platform_id, board_id, column_id):
-    board = policy.access_board(request.user, platform_id, board_id)
-    services.require_board_manager(request.user, board)
+    board, role = policy.access_board(request.user, platform_id, board_id)
+    services.require_board_manager(role, board)
     return _act(
         request,
         lambda: services.column_archive(actor=request.user, board=board, column_id=column_id),
@@ -405,8 +380,7 @@ def column_archive(request, platform_id, board_id, column_id):
 @login_required
 @require_GET
 def board_activity(request, platform_id, board_id):
-    board = policy.access_board(request.user, platform_id, board_id)
-    role = selectors.role_for(request.user, board)
+    board, role = policy.access_board(request.user, platform_id, board_id)
     page = Paginator(selectors.activity_for_board(board=board), 50).get_page(
         request.GET.get("page")
     )
@@ -425,8 +399,7 @@ def board_activity(request, platform_id, board_id):
 @login_required
 @require_GET
 def platform_activity(request, platform_id):
-    platform = _platform_for_boards(request.user, platform_id)
-    role = platform_policy.role_of(request.user, platform)
+    platform, role = policy.access_boards_of(request.user, platform_id)
     page = Paginator(selectors.activity_for_platform(platform=platform), 50).get_page(
         request.GET.get("page")
     )

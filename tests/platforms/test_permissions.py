@@ -266,6 +266,18 @@ def expected(url, role, kind):
         return 404
     coordinator = role == "coordinator"
     archived = kind == "archived"
+    # A platform's child object (a join request, a membership, an invitation) that
+    # the person may not see is the same 404 as a missing one: join requests are for
+    # their applicant and the coordinators, memberships for members, invitations by
+    # id for coordinators.
+    if url == "decide" and not (coordinator or role == "applicant"):
+        return 404
+    if url == "withdraw" and not (coordinator or role == "applicant"):
+        return 404
+    if url in ("remove", "role") and role not in MEMBERS:
+        return 404
+    if url == "revoke" and not coordinator:
+        return 404
     if url in COORDINATOR_WRITES:
         return COORDINATOR_WRITES[url] if coordinator and not archived else 403
     if url in ("evaluation_get", "evaluation_post"):

@@ -29,6 +29,12 @@ from tests.factories import (
     organisation_member,
 )
 
+# The one wording of a read-only platform (platforms.permissions.read_only_reason).
+READ_ONLY = {
+    Status.ARCHIVED: "アーカイブ済みのプラットフォームは読むことだけができます。",
+    Status.CANCELLED: "中止したプラットフォームは変更できません。",
+}
+
 pytestmark = pytest.mark.django_db
 
 Kind = PlatformEvent.Kind
@@ -140,10 +146,12 @@ def test_platform_charter_update_refused_when_read_only(coordinator, status):
     platform = platform_in(status, coordinator)
     before = platform.name
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied) as refused:
         services.platform_charter_update(
             actor=coordinator, platform=platform, data={"name": "変更"}
         )
+
+    assert str(refused.value) == READ_ONLY[status]
 
     platform.refresh_from_db()
     assert platform.name == before
@@ -189,17 +197,23 @@ def test_platform_transition_allowed_step_records_who_and_when(coordinator, sour
 
 @pytest.mark.parametrize(("source", "target"), REFUSED)
 def test_platform_transition_refused_step_says_why_and_changes_nothing(coordinator, source, target):
+    """A step the lifecycle does not allow is a ValidationError that names it; an
+    archived platform has no step left: it is read-only (PermissionDenied)."""
     platform = platform_in(source, coordinator, outcome="成果")
+    archived = source == Status.ARCHIVED
 
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(PermissionDenied if archived else ValidationError) as refused:
         services.platform_transition(actor=coordinator, platform=platform, to_status=target)
 
     platform.refresh_from_db()
     assert platform.status == source
     assert platform.events.count() == 0
-    assert refused.value.messages == [
-        f"「{Status(source).label}」から「{Status(target).label}」には進めません。"
-    ]
+    if archived:
+        assert str(refused.value) == READ_ONLY[Status.ARCHIVED]
+    else:
+        assert refused.value.messages == [
+            f"「{Status(source).label}」から「{Status(target).label}」には進めません。"
+        ]
 
 
 @pytest.mark.parametrize("role", [Role.MEMBER, Role.OBSERVER, None])
@@ -330,12 +344,19 @@ def test_goal_changes_refused_when_read_only(coordinator, status):
     platform = platform_in(status, coordinator)
     goal = goal_of(platform, current=2)
 
-    with pytest.raises(ValidationError):
-        services.goal_update(actor=coordinator, goal=goal, data={"current_value": 4})
-    with pytest.raises(ValidationError):
-        services.goal_add(actor=coordinator, platform=platform, title="新しい目標", target_value=3)
-    with pytest.raises(ValidationError):
-        services.goal_remove(actor=coordinator, goal=goal)
+    refusals = []
+    for change in (
+        lambda: services.goal_update(actor=coordinator, goal=goal, data={"current_value": 4}),
+        lambda: services.goal_add(
+            actor=coordinator, platform=platform, title="新しい目標", target_value=3
+        ),
+        lambda: services.goal_remove(actor=coordinator, goal=goal),
+    ):
+        with pytest.raises(PermissionDenied) as refused:
+            change()
+        refusals.append(str(refused.value))
+
+    assert refusals == [READ_ONLY[status]] * 3
 
     goal.refresh_from_db()
     assert goal.current_value == 2
@@ -437,21 +458,23 @@ def test_join_request_decide_refused_for_member(platform, member):
 
 
 @pytest.mark.parametrize(
-    ("visibility", "status", "message"),
+    ("visibility", "status", "refusal", "message"),
     [
-        (Visibility.PRIVATE, Status.RECRUITING, "招待された人だけ"),
-        (Visibility.PUBLIC, Status.DRAFT, "今は参加を受け付けていません"),
-        (Visibility.PUBLIC, Status.GOAL_MET, "今は参加を受け付けていません"),
-        (Visibility.PUBLIC, Status.ARCHIVED, "今は参加を受け付けていません"),
+        (Visibility.PRIVATE, Status.RECRUITING, PermissionDenied, "招待された人だけ"),
+        (Visibility.PUBLIC, Status.DRAFT, ValidationError, "今は参加を受け付けていません"),
+        (Visibility.PUBLIC, Status.GOAL_MET, ValidationError, "今は参加を受け付けていません"),
+        (Visibility.PUBLIC, Status.ARCHIVED, PermissionDenied, "読むことだけができます"),
     ],
 )
-def test_join_request_refused_where_not_open(coordinator, visibility, status, message):
+def test_join_request_refused_where_not_open(coordinator, visibility, status, refusal, message):
+    """Who may ask (invited only, read-only) is PermissionDenied; a step the lifecycle
+    does not allow now is ValidationError."""
     platform = platform_in(status, coordinator, visibility=visibility)
 
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(refusal) as refused:
         services.join_request_create(actor=UserFactory(), platform=platform, message="参加したい")
 
-    assert message in refused.value.messages[0]
+    assert message in str(refused.value)
     assert JoinRequest.objects.count() == 0
 
 
@@ -702,16 +725,22 @@ def test_membership_actions_refused_when_read_only(coordinator, status):
     person = UserFactory()
     membership = member_of(platform, person)
 
-    with pytest.raises(ValidationError):
-        services.membership_leave(actor=person, platform=platform)
-    with pytest.raises(ValidationError):
-        services.membership_remove(actor=coordinator, membership=membership)
-    with pytest.raises(ValidationError):
-        services.membership_role_change(
+    refusals = []
+    for change in (
+        lambda: services.membership_leave(actor=person, platform=platform),
+        lambda: services.membership_remove(actor=coordinator, membership=membership),
+        lambda: services.membership_role_change(
             actor=coordinator, membership=membership, role=Role.OBSERVER
-        )
-    with pytest.raises(ValidationError):
-        services.invitation_create(actor=coordinator, platform=platform, email="z@example.jp")
+        ),
+        lambda: services.invitation_create(
+            actor=coordinator, platform=platform, email="z@example.jp"
+        ),
+    ):
+        with pytest.raises(PermissionDenied) as refused:
+            change()
+        refusals.append(str(refused.value))
+
+    assert refusals == [READ_ONLY[status]] * 4
 
     membership.refresh_from_db()
     assert membership.role == Role.MEMBER

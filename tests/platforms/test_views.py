@@ -14,6 +14,7 @@ from django.utils import timezone
 from members.models import OrganisationKind
 from platforms import services
 from platforms.models import JoinRequest, Membership, Platform, PlatformEvent, Role, Status
+from platforms.services.lifecycle import refresh_search_text
 from tests.factories import (
     OrganisationFactory,
     PlatformFactory,
@@ -608,7 +609,7 @@ def test_platform_list_shows_only_public_recruiting_and_active():
 
 def _search_platform(name, **kwargs):
     platform = PlatformFactory(name=name, **kwargs)
-    services._refresh_search_text(platform)
+    refresh_search_text(platform)
     platform.save()
     return platform
 

@@ -317,7 +317,11 @@ def test_read_only_platform_refuses_board_writes(crew, board, columns, status):
     with pytest.raises(PermissionDenied):
         services.column_add(actor=crew["coordinator"], board=board, name="新しい列")
 
-    assert str(refused.value) == "このプラットフォームは読むことだけができます。"
+    read_only = {
+        Status.ARCHIVED: "アーカイブ済みのプラットフォームは読むことだけができます。",
+        Status.CANCELLED: "中止したプラットフォームは変更できません。",
+    }
+    assert str(refused.value) == read_only[status]
     assert order(columns[0]) == ["題"]
 
 

@@ -298,7 +298,7 @@ def test_board_page_query_count_is_fixed(
         card.assignees.add(crew["member"])
     client.force_login(crew["member"])
 
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = client.get(board_url(board))
 
     assert len(response.context["snapshot"]["cards"]) == size

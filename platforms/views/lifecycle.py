@@ -1,0 +1,219 @@
+"""Finding, reading and launching platforms; the charter, the status, the evaluation,
+the history, the export and マイページ."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from common.spreadsheet import csv_response
+
+from .. import permissions as policy
+from .. import selectors, services
+from ..exports import platform_export_csv_rows, platform_export_data
+from ..forms import (
+    CharterForm,
+    EvaluationForm,
+    LaunchGoalFormSet,
+    PlatformSearchForm,
+    RoleForm,
+    TransitionForm,
+)
+from ..models import Platform, Role
+from .shared import form_page, guard, refused
+
+
+def _search_context(request, platforms):
+    form = PlatformSearchForm(request.GET or None)
+    page = Paginator(platforms, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"form": form, "page": page, "query_string": query.urlencode()}
+
+
+def _search_args(request) -> dict:
+    form = PlatformSearchForm(request.GET)
+    if not form.is_valid():
+        return {}
+    data = form.cleaned_data
+    return {"query": data["q"], "area": data["area"], "kind": data["kind"]}
+
+
+@require_GET
+def platform_list(request):
+    platforms = selectors.platform_list_public(**_search_args(request))
+    return render(request, "platforms/platform_list.html", _search_context(request, platforms))
+
+
+@require_GET
+def platform_archive_list(request):
+    platforms = selectors.platform_list_archived(user=request.user, **_search_args(request))
+    context = _search_context(request, platforms) | {"archived": True}
+    return render(request, "platforms/platform_list.html", context)
+
+
+@require_GET
+def platform_detail(request, platform_id):
+    platform, role = policy.access_platform(request.user, platform_id)
+    user = request.user
+    can_change_status = policy.can_change_status(role, platform)
+    context = selectors.platform_get_for_page(
+        platform=platform, with_members=policy.can_see_members(role)
+    ) | {
+        "platform": platform,
+        "role": role,
+        "role_label": Role(role).label if policy.is_member(role) else "",
+        "can_edit": policy.can_edit_charter(role, platform),
+        "can_change_status": can_change_status,
+        "can_write_evaluation": policy.can_write_evaluation(role, platform),
+        "can_manage_members": policy.can_manage_members(role, platform),
+        "can_manage_goals": policy.can_manage_goals(role, platform),
+        "can_invite": policy.can_invite(role, platform),
+        "can_export": policy.can_export_platform(role, platform),
+        "can_leave": policy.can_leave_platform(role, platform),
+        "can_request": policy.can_request_to_join(user, role, platform),
+        "pending_request": policy.pending_join_request_of(user, platform),
+        "next_statuses": services.next_statuses(platform) if can_change_status else [],
+        "role_form": RoleForm(),
+    }
+    return render(request, "platforms/platform_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def platform_create(request):
+    form = CharterForm(request.POST or None)
+    goals = LaunchGoalFormSet(request.POST or None, prefix="goals")
+    return form_page(
+        request,
+        form,
+        extra_valid=request.method == "POST" and goals.is_valid(),
+        act=lambda data: services.platform_launch(
+            actor=request.user,
+            data=data,
+            goals=[g.cleaned_data for g in goals if g.cleaned_data.get("title")],
+        ),
+        success=_("プラットフォームを下書きとして作りました。"),
+        template="platforms/platform_form.html",
+        context={"goals": goals},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def platform_edit(request, platform_id):
+    platform, role = policy.access_platform(request.user, platform_id)
+    guard(services.require_charter_editor, request.user, platform)
+    # The form edits a copy: a ModelForm writes cleaned values onto its instance, and
+    # the page must keep showing the stored charter when the input is refused.
+    form = CharterForm(request.POST or None, instance=Platform.objects.get(pk=platform.pk))
+    return form_page(
+        request,
+        form,
+        act=lambda data: services.platform_charter_update(
+            actor=request.user, platform=platform, data=data
+        ),
+        success=_("憲章を更新しました。変更前の内容は履歴に残っています。"),
+        template="platforms/platform_form.html",
+        context={"platform": platform},
+    )
+
+
+@require_GET
+def platform_history(request, platform_id):
+    platform, role = policy.access_platform(request.user, platform_id)
+    kinds = policy.history_kinds_for(role)
+    events = Paginator(
+        selectors.event_list_for_platform(platform=platform, kinds=kinds), 50
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "platforms/platform_history.html",
+        {
+            "platform": platform,
+            "revisions": selectors.revision_list_for_platform(platform=platform),
+            "page": events,
+        },
+    )
+
+
+@login_required
+@require_POST
+def platform_transition(request, platform_id):
+    platform, role = policy.access_platform(request.user, platform_id)
+    guard(services.require_status_changer, request.user, platform)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("指定された状態はありません。"))
+        return redirect(platform)
+    try:
+        services.platform_transition(
+            actor=request.user, platform=platform, to_status=form.cleaned_data["to_status"]
+        )
+    except ValidationError as error:
+        return refused(request, error, platform)
+    platform.refresh_from_db()
+    messages.success(
+        request, _("状態を「%(status)s」にしました。") % {"status": platform.get_status_display()}
+    )
+    return redirect(platform)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def platform_evaluation(request, platform_id):
+    platform, role = policy.access_platform(request.user, platform_id)
+    guard(services.require_evaluator, request.user, platform)
+    form = EvaluationForm(request.POST or None, instance=Platform.objects.get(pk=platform.pk))
+    return form_page(
+        request,
+        form,
+        act=lambda data: services.platform_evaluation_write(
+            actor=request.user, platform=platform, data=data
+        ),
+        success=_("評価を保存しました。"),
+        template="platforms/platform_evaluation.html",
+        context={"platform": platform},
+    )
+
+
+@login_required
+@require_GET
+def platform_export(request, platform_id, fmt):
+    platform, role = policy.access_platform(request.user, platform_id)
+    guard(services.require_coordinator_page, request.user, platform)
+    filename = f"platform-{platform.pk}"
+    if fmt == "json":
+        body = json.dumps(
+            platform_export_data(platform, request.user),
+            cls=DjangoJSONEncoder,
+            ensure_ascii=False,
+            indent=2,
+        )
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+        return response
+    return csv_response(filename, platform_export_csv_rows(platform, request.user))
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    user = request.user
+    return render(
+        request,
+        "platforms/dashboard.html",
+        {
+            "platforms": selectors.platform_list_for_user(user=user),
+            "to_decide": selectors.join_request_list_to_decide(user=user),
+            "invitations": selectors.invitation_list_for_user(user=user),
+            "my_requests": selectors.join_request_list_of_user(user=user),
+        },
+    )
