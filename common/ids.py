@@ -23,12 +23,18 @@ def parse_id(value) -> int | None:
 
 
 class IdField(forms.IntegerField):
-    """A form field for an object's id: a positive integer that fits the column."""
+    """A form field for an object's id: a positive integer that fits the column, from
+    a form's text or a JSON number (true is not the id 1)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, bool | list | dict):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
 
 
 class IdConverter:

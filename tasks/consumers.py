@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from common.live import hub
 
-from . import selectors, services
+from . import commands, selectors, services
 from .events import card_for
 from .live import board_channel, platform_channel
 from .permissions import access_board, role_tag
@@ -102,13 +102,6 @@ def _int(message: dict, key: str, *, optional: bool = False, minimum: int = 1):
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value < 2**53:
         raise MessageError("invalid", _("「%(key)s」には数を指定してください。") % {"key": key})
-    return value
-
-
-def _text(message: dict, key: str, *, optional: bool = False) -> str:
-    value = message.get(key, "" if optional else None)
-    if not isinstance(value, str):
-        raise MessageError("invalid", _("「%(key)s」には文字を指定してください。") % {"key": key})
     return value
 
 
@@ -337,10 +330,9 @@ class BoardConsumer(AsyncWebsocketConsumer):
             if kind == "resync":
                 self.queue.put_nowait(("sync", _int(message, "since", optional=True, minimum=0)))
                 return
-            handler = WRITE_HANDLERS.get(kind)
-            if handler is None:
+            if kind not in commands.COMMANDS:
                 raise MessageError("unknown_type", _("この種類のメッセージは扱えません。"))
-            result = await database_sync_to_async(self._apply)(handler, message)
+            result = await database_sync_to_async(self._apply)(kind, message)
             await self.send(
                 text_data=json.dumps(
                     {"type": "ack", "request": request} | result, ensure_ascii=False
@@ -366,12 +358,12 @@ class BoardConsumer(AsyncWebsocketConsumer):
             }
             await self.send(text_data=json.dumps(frame, ensure_ascii=False))
 
-    def _apply(self, handler, message) -> dict:
-        """Runs a write in a worker thread with the user's language; maps refusals to
-        error frames."""
+    def _apply(self, kind: str, message: dict) -> dict:
+        """Runs a write (tasks.commands, as the pages do) in a worker thread with the
+        user's language; maps refusals to error frames."""
         with translation.override(self.language):
             try:
-                return handler(self, message) or {}
+                return commands.run(kind, actor=self.user, board=self.board, data=message)
             except services.CardConflict as conflict:
                 current = card_for(conflict.current, self.user_id, self.role)
                 raise MessageError("conflict", str(conflict), current=current) from None
@@ -380,148 +372,3 @@ class BoardConsumer(AsyncWebsocketConsumer):
             except ValidationError as error:
                 errors = error.message_dict if hasattr(error, "error_dict") else {}
                 raise MessageError("invalid", " ".join(error.messages), errors=errors) from None
-
-
-def _card_create(consumer, m):
-    card = services.card_create(
-        actor=consumer.user,
-        board=consumer.board,
-        column_id=_int(m, "column"),
-        title=_text(m, "title"),
-        description=_text(m, "description", optional=True),
-        confidential=m.get("confidential") is True,
-    )
-    return {"card": card.pk}
-
-
-def _card_move(consumer, m):
-    data = services.card_move(
-        actor=consumer.user,
-        board=consumer.board,
-        card_id=_int(m, "card"),
-        column_id=_int(m, "column"),
-        after_id=_int(m, "after", optional=True),
-    )
-    return {"wip_exceeded": data["wip_exceeded"]}
-
-
-def _card_update(consumer, m):
-    fields = m.get("fields")
-    if not isinstance(fields, dict):
-        raise MessageError("invalid", _("変更する項目を指定してください。"))
-    services.card_update(
-        actor=consumer.user,
-        board=consumer.board,
-        card_id=_int(m, "card"),
-        version=_int(m, "version"),
-        fields=fields,
-    )
-
-
-def _card_archive(archived):
-    def handler(consumer, m):
-        services.card_archive(
-            actor=consumer.user, board=consumer.board, card_id=_int(m, "card"), archived=archived
-        )
-
-    return handler
-
-
-def _checklist_add(consumer, m):
-    services.checklist_add(
-        actor=consumer.user, board=consumer.board, card_id=_int(m, "card"), text=_text(m, "text")
-    )
-
-
-def _checklist_set(consumer, m):
-    done = m.get("done")
-    if not isinstance(done, bool):
-        raise MessageError("invalid", _("済み・未済みを指定してください。"))
-    services.checklist_set(
-        actor=consumer.user,
-        board=consumer.board,
-        card_id=_int(m, "card"),
-        item_id=_int(m, "item"),
-        done=done,
-    )
-
-
-def _checklist_remove(consumer, m):
-    services.checklist_set(
-        actor=consumer.user,
-        board=consumer.board,
-        card_id=_int(m, "card"),
-        item_id=_int(m, "item"),
-        remove=True,
-    )
-
-
-def _comment_add(consumer, m):
-    comment = services.comment_add(
-        actor=consumer.user, board=consumer.board, card_id=_int(m, "card"), body=_text(m, "body")
-    )
-    return {"comment": comment.pk}
-
-
-def _helper(claim):
-    def handler(consumer, m):
-        services.helper_claim(
-            actor=consumer.user, board=consumer.board, card_id=_int(m, "card"), claim=claim
-        )
-
-    return handler
-
-
-def _column_add(consumer, m):
-    column = services.column_add(
-        actor=consumer.user,
-        board=consumer.board,
-        name=_text(m, "name"),
-        wip_limit=_int(m, "wip_limit", optional=True),
-    )
-    return {"column": column.pk}
-
-
-def _column_update(consumer, m):
-    changes = {}
-    if "name" in m:
-        changes["name"] = _text(m, "name")
-    if "wip_limit" in m:
-        changes["wip_limit"] = _int(m, "wip_limit", optional=True)
-    if "goal" in m:
-        changes["goal_id"] = _int(m, "goal", optional=True)
-    services.column_update(
-        actor=consumer.user, board=consumer.board, column_id=_int(m, "column"), **changes
-    )
-
-
-def _column_move(consumer, m):
-    services.column_move(
-        actor=consumer.user,
-        board=consumer.board,
-        column_id=_int(m, "column"),
-        after_id=_int(m, "after", optional=True),
-    )
-
-
-def _column_archive(consumer, m):
-    services.column_archive(actor=consumer.user, board=consumer.board, column_id=_int(m, "column"))
-
-
-WRITE_HANDLERS = {
-    "card.create": _card_create,
-    "card.move": _card_move,
-    "card.update": _card_update,
-    "card.archive": _card_archive(True),
-    "card.restore": _card_archive(False),
-    "checklist.add": _checklist_add,
-    "checklist.set": _checklist_set,
-    "checklist.remove": _checklist_remove,
-    "comment.add": _comment_add,
-    "helper.claim": _helper(True),
-    "helper.release": _helper(False),
-    "column.add": _column_add,
-    "column.update": _column_update,
-    "column.move": _column_move,
-    "column.archive": _column_archive,
-}

@@ -1,14 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import PlainTextFormMixin
-from common.ids import IdField
+from common.forms import PlainTextFormMixin, max_length_of
 
-from .models import BoardTemplate
+from .models import Board, BoardTemplate, Card
 
 
 class BoardForm(PlainTextFormMixin, forms.Form):
-    name = forms.CharField(label=_("ボード名"), max_length=100)
+    name = forms.CharField(label=_("ボード名"), max_length=max_length_of(Board, "name"))
     template = forms.ChoiceField(
         label=_("ひな形"),
         choices=BoardTemplate.choices,
@@ -17,20 +16,12 @@ class BoardForm(PlainTextFormMixin, forms.Form):
     )
 
 
-class CardCreateForm(PlainTextFormMixin, forms.Form):
-    column = IdField(widget=forms.HiddenInput)
-    title = forms.CharField(label=_("カードのタイトル"), max_length=200)
-    confidential = forms.BooleanField(
-        label=_("個人情報を含む（コーディネーターと担当者だけが見られる）"), required=False
-    )
-
-
 class CardEditForm(PlainTextFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    title = forms.CharField(label=_("タイトル"), max_length=200)
+    title = forms.CharField(label=_("タイトル"), max_length=max_length_of(Card, "title"))
     description = forms.CharField(
         label=_("説明"),
-        max_length=5000,
+        max_length=max_length_of(Card, "description"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("URLはリンクになります。"),
@@ -53,7 +44,9 @@ class CardEditForm(PlainTextFormMixin, forms.Form):
     helpers_needed = forms.IntegerField(
         label=_("募集する手伝いの人数"), min_value=0, max_value=99, initial=0
     )
-    helper_skills = forms.CharField(label=_("求めるスキル"), max_length=200, required=False)
+    helper_skills = forms.CharField(
+        label=_("求めるスキル"), max_length=max_length_of(Card, "helper_skills"), required=False
+    )
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,37 +65,3 @@ class CardEditForm(PlainTextFormMixin, forms.Form):
             "helpers_needed": data["helpers_needed"],
             "helper_skills": data["helper_skills"],
         }
-
-
-class CardMoveForm(forms.Form):
-    column = IdField(label=_("移動先の列"))
-    place = forms.ChoiceField(
-        label=_("位置"),
-        choices=[("top", _("いちばん上")), ("bottom", _("いちばん下"))],
-        initial="bottom",
-    )
-
-
-class CommentForm(PlainTextFormMixin, forms.Form):
-    body = forms.CharField(
-        label=_("コメント"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("「@名前」と書くと、その人に知らせます。"),
-    )
-
-
-class ChecklistItemForm(PlainTextFormMixin, forms.Form):
-    text = forms.CharField(label=_("チェック項目"), max_length=200)
-
-
-class ColumnForm(PlainTextFormMixin, forms.Form):
-    name = forms.CharField(label=_("列の名前"), max_length=60)
-    wip_limit = forms.IntegerField(label=_("WIP制限"), min_value=1, max_value=999, required=False)
-    goal = forms.TypedChoiceField(
-        label=_("連動する目標"), required=False, coerce=int, empty_value=None
-    )
-
-    def __init__(self, *args, goals, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["goal"].choices = [("", _("なし"))] + [(g.pk, g.title) for g in goals]

@@ -290,13 +290,18 @@ def column_update(
 
 
 @transaction.atomic
-def column_move(*, actor, board: Board, column_id, after_id=None) -> Column:
+def column_move(*, actor, board: Board, column_id, after_id=None, step: int = 0) -> Column:
+    """Moves a column right after the column `after_id` (first when None), or, with a
+    step of -1 or +1, one place left or right (the keyboard way to reorder)."""
     board, role = _locked_board(board, actor)
     require_board_manager(role, board)
     column = _column_in(board, column_id)
-    order = list(
-        board.columns.filter(archived=False).exclude(pk=column.pk).order_by("position", "pk")
-    )
+    columns = list(board.columns.filter(archived=False).order_by("position", "pk"))
+    order = [c for c in columns if c.pk != column.pk]
+    if step:
+        index = columns.index(column) + step
+        index = max(0, min(index, len(order)))
+        after_id = order[index - 1].pk if index > 0 else None
     column.position = _position_after(order, after_id)
     column.save(update_fields=["position"])
     _emit(board, "column.moved", actor, {"column": column_payload(column)})
@@ -382,17 +387,22 @@ def card_create(
 
 
 @transaction.atomic
-def card_move(*, actor, board: Board, card_id, column_id, after_id=None) -> dict:
-    """Moves a card into a column, right after the card `after_id` (top when None).
-    Returns the event data; `wip_exceeded` says the column is now over its limit
-    (the move is kept; the board warns)."""
+def card_move(
+    *, actor, board: Board, card_id, column_id, after_id=None, at_bottom: bool = False
+) -> dict:
+    """Moves a card into a column, right after the card `after_id` (top when None), or
+    to the bottom. Returns the event data; `wip_exceeded` says the column is now over
+    its limit (the move is kept; the board warns)."""
     board, card = _card_for_write(actor, board, card_id)
     if card.archived:
         raise ValidationError(_("アーカイブしたカードは動かせません。先に元に戻してください。"))
     source_goal = card.column.goal_id
     same_column = column_id == card.column_id and not card.column.archived
     column = card.column if same_column else _column_in(board, column_id)
-    card.position = _position_after(_column_order(column, excluding=card), after_id)
+    order = _column_order(column, excluding=card)
+    if at_bottom:
+        after_id = order[-1].pk if order else None
+    card.position = _position_after(order, after_id)
     card.column = column
     card.save(update_fields=["position", "column", "updated_at"])
     data = {"card": _card_data_after_move(card), "wip_exceeded": _wip_exceeded(column)}
@@ -505,8 +515,18 @@ def _tell_helpers(board: Board, actor, card: Card) -> None:
 
 
 @transaction.atomic
-def card_archive(*, actor, board: Board, card_id, archived: bool = True) -> dict:
-    """Archives a card (it leaves the board, keeps its history) or restores it."""
+def card_archive(*, actor, board: Board, card_id) -> dict:
+    """Archives a card: it leaves the board and keeps its history."""
+    return _card_set_archived(actor, board, card_id, archived=True)
+
+
+@transaction.atomic
+def card_restore(*, actor, board: Board, card_id) -> dict:
+    """Puts an archived card back, at the bottom of its column."""
+    return _card_set_archived(actor, board, card_id, archived=False)
+
+
+def _card_set_archived(actor, board: Board, card_id, *, archived: bool) -> dict:
     board, card = _card_for_write(actor, board, card_id)
     if card.archived == archived:
         raise ValidationError(
@@ -539,22 +559,29 @@ def checklist_add(*, actor, board: Board, card_id, text: str) -> dict:
     return _card_changed(board, actor, card, "checklist.changed")
 
 
-@transaction.atomic
-def checklist_set(
-    *, actor, board: Board, card_id, item_id, done: bool | None = None, remove=False
-) -> dict:
-    board, card = _card_for_write(actor, board, card_id)
+def _checklist_item(card: Card, item_id) -> ChecklistItem:
     try:
-        item = card.checklist.get(pk=parse_id(item_id))
+        return card.checklist.get(pk=parse_id(item_id))
     except (ChecklistItem.DoesNotExist, ValueError, TypeError, OverflowError):
         raise ValidationError(_("このチェック項目は見つかりません。")) from None
-    if remove:
-        item.delete()
-    else:
-        if not isinstance(done, bool):
-            raise ValidationError(_("済み・未済みを指定してください。"))
-        item.done = done
-        item.save(update_fields=["done"])
+
+
+@transaction.atomic
+def checklist_set(*, actor, board: Board, card_id, item_id, done: bool) -> dict:
+    """Ticks a checklist item as done, or not done."""
+    board, card = _card_for_write(actor, board, card_id)
+    item = _checklist_item(card, item_id)
+    if not isinstance(done, bool):
+        raise ValidationError(_("済み・未済みを指定してください。"))
+    item.done = done
+    item.save(update_fields=["done"])
+    return _card_changed(board, actor, card, "checklist.changed")
+
+
+@transaction.atomic
+def checklist_item_remove(*, actor, board: Board, card_id, item_id) -> dict:
+    board, card = _card_for_write(actor, board, card_id)
+    _checklist_item(card, item_id).delete()
     return _card_changed(board, actor, card, "checklist.changed")
 
 
@@ -604,35 +631,47 @@ def _tell_about_comment(board: Board, actor, card: Card, comment: Comment) -> No
     _tell(notices.CARD_COMMENTED, others, board, actor, card)
 
 
-@transaction.atomic
-def card_watch(*, actor, board: Board, card_id, watch: bool = True) -> bool:
-    """Follows (or stops following) a card's comments. Reading the board is enough:
-    observers and members of a read-only platform may watch too."""
+def _watchable_card(actor, board: Board, card_id) -> Card:
+    """Reading the board is enough to follow a card: observers and members of a
+    read-only platform may watch too."""
     role = platform_policy.role_of(actor, board.platform)
     if not policy.can_view_board(role):
         raise PermissionDenied(_("このボードを見る権限がありません。"))
     card = _card_in(board, card_id)
     _require_card_access(actor.pk, role, card)
-    if watch:
-        card.watchers.add(actor)
-    else:
-        card.watchers.remove(actor)
-    return watch
+    return card
 
 
 @transaction.atomic
-def helper_claim(*, actor, board: Board, card_id, claim: bool = True) -> dict:
-    """A member takes (or gives back) one of the card's helper slots."""
+def card_watch(*, actor, board: Board, card_id) -> bool:
+    """Follows a card's comments."""
+    _watchable_card(actor, board, card_id).watchers.add(actor)
+    return True
+
+
+@transaction.atomic
+def card_unwatch(*, actor, board: Board, card_id) -> bool:
+    _watchable_card(actor, board, card_id).watchers.remove(actor)
+    return False
+
+
+@transaction.atomic
+def helper_claim(*, actor, board: Board, card_id) -> dict:
+    """A member takes one of the card's helper slots."""
     board, card = _card_for_write(actor, board, card_id)
-    mine = card.claims.filter(user=actor)
-    if claim:
-        if mine.exists():
-            raise ValidationError(_("すでに手を挙げています。"))
-        if card.claims.count() >= card.helpers_needed:
-            raise ValidationError(_("手伝いの枠はもう埋まっています。"))
-        HelperClaim.objects.create(card=card, user=actor)
-    else:
-        if not mine.exists():
-            raise ValidationError(_("このカードでは手を挙げていません。"))
-        mine.delete()
-    return _card_changed(board, actor, card, "helper.claimed" if claim else "helper.released")
+    if card.claims.filter(user=actor).exists():
+        raise ValidationError(_("すでに手を挙げています。"))
+    if card.claims.count() >= card.helpers_needed:
+        raise ValidationError(_("手伝いの枠はもう埋まっています。"))
+    HelperClaim.objects.create(card=card, user=actor)
+    return _card_changed(board, actor, card, "helper.claimed")
+
+
+@transaction.atomic
+def helper_release(*, actor, board: Board, card_id) -> dict:
+    """A member gives their helper slot back."""
+    board, card = _card_for_write(actor, board, card_id)
+    deleted, _rows = card.claims.filter(user=actor).delete()
+    if not deleted:
+        raise ValidationError(_("このカードでは手を挙げていません。"))
+    return _card_changed(board, actor, card, "helper.released")

@@ -13,25 +13,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from platforms.models import Membership
 
+from . import commands, selectors, services
 from . import permissions as policy
-from . import selectors, services
 from .events import card_for, card_payload
 from .forms import (
     BoardForm,
-    CardCreateForm,
     CardEditForm,
-    CardMoveForm,
-    ChecklistItemForm,
-    ColumnForm,
-    CommentForm,
 )
-from .models import BoardEvent, Card
+from .models import BoardEvent
 
 
-def _act(request, call, back: str, success: str | None = None):
-    """Runs a service call from a button; a refusal comes back as a message."""
+def _command(request, name: str, board, data, back: str, success: str | None = None):
+    """Runs a board command (tasks.commands, as the socket does) from a page's form or
+    button; bad input and refusals come back as messages on the page it returns to."""
     try:
-        call()
+        result = commands.run(name, actor=request.user, board=board, data=data)
     except (ValidationError, PermissionDenied) as refusal:
         text = refusal.messages if isinstance(refusal, ValidationError) else [str(refusal)]
         for message in text:
@@ -39,6 +35,8 @@ def _act(request, call, back: str, success: str | None = None):
     except services.CardConflict as conflict:
         messages.error(request, str(conflict))
     else:
+        if result.get("wip_exceeded"):
+            messages.warning(request, _("移動先の列がWIP制限を超えました。"))
         if success:
             messages.success(request, success)
     return redirect(back)
@@ -150,12 +148,15 @@ def card_detail(request, platform_id, board_id, card_id):
         status = 400
         if form.is_valid():
             try:
-                services.card_update(
+                commands.run(
+                    "card.update",
                     actor=request.user,
                     board=board,
-                    card_id=card.pk,
-                    version=form.cleaned_data["version"],
-                    fields=form.service_fields(),
+                    data={
+                        "card": card.pk,
+                        "version": form.cleaned_data["version"],
+                        "fields": form.service_fields(),
+                    },
                 )
             except services.CardConflict as error:
                 conflict = error.current
@@ -189,8 +190,8 @@ def card_detail(request, platform_id, board_id, card_id):
                 history, user_id=request.user.pk, role=role
             ),
             "columns": selectors.column_list_for_board(board=board),
-            "comment_form": CommentForm(),
-            "checklist_form": ChecklistItemForm(),
+            "comment_form": commands.CommentAddInput(initial={"card": card.pk}),
+            "checklist_form": commands.ChecklistAddInput(initial={"card": card.pk}),
         },
         status=status,
     )
@@ -200,21 +201,11 @@ def card_detail(request, platform_id, board_id, card_id):
 @require_POST
 def card_create(request, platform_id, board_id):
     board, role = policy.access_board(request.user, platform_id, board_id)
-    form = CardCreateForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-        return redirect(board)
-    return _act(
+    return _command(
         request,
-        lambda: services.card_create(
-            actor=request.user,
-            board=board,
-            column_id=form.cleaned_data["column"],
-            title=form.cleaned_data["title"],
-            confidential=form.cleaned_data["confidential"],
-        ),
+        "card.create",
+        board,
+        request.POST.dict(),
         board.get_absolute_url(),
         _("カードを追加しました。"),
     )
@@ -226,88 +217,46 @@ def card_move(request, platform_id, board_id, card_id):
     """The "move to…" control: a column and top or bottom."""
     board, role = policy.access_board(request.user, platform_id, board_id)
     card = policy.access_card(board, card_id)
-    form = CardMoveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("移動先を選んでください。"))
-        return redirect(board)
+    data = {
+        "card": card.pk,
+        "column": request.POST.get("column"),
+        "place": request.POST.get("place") or "bottom",
+    }
+    return _command(
+        request, "card.move", board, data, board.get_absolute_url(), _("カードを移動しました。")
+    )
 
-    def move():
-        after = None
-        if form.cleaned_data["place"] == "bottom":
-            last = (
-                Card.objects.filter(
-                    column_id=form.cleaned_data["column"], board=board, archived=False
-                )
-                .exclude(pk=card.pk)
-                .order_by("-position", "-pk")
-                .first()
-            )
-            after = last.pk if last else None
-        result = services.card_move(
-            actor=request.user,
-            board=board,
-            card_id=card.pk,
-            column_id=form.cleaned_data["column"],
-            after_id=after,
-        )
-        if result["wip_exceeded"]:
-            messages.warning(request, _("移動先の列がWIP制限を超えました。"))
 
-    return _act(request, move, board.get_absolute_url(), _("カードを移動しました。"))
+# A card page's buttons and small forms, and the command each one runs.
+CARD_ACTIONS = {
+    "comment": "comment.add",
+    "checklist": "checklist.add",
+    "check": "checklist.set",
+    "uncheck": "checklist.set",
+    "remove-item": "checklist.remove",
+    "archive": "card.archive",
+    "restore": "card.restore",
+    "watch": "card.watch",
+    "unwatch": "card.unwatch",
+    "claim": "helper.claim",
+    "release": "helper.release",
+}
 
 
 @login_required
 @require_POST
 def card_action(request, platform_id, board_id, card_id, action):
-    """Archive, restore, claim or release a helper slot, add a comment or a checklist
-    item, tick or remove one."""
+    """Archive, restore, watch, claim or release a helper slot, add a comment or a
+    checklist item, tick or remove one."""
     board, role = policy.access_board(request.user, platform_id, board_id)
     card = policy.access_card(board, card_id)
-    back = reverse("tasks:card-detail", args=[board.platform_id, board.pk, card.pk])
-    user = request.user
-    if action == "comment":
-        form = CommentForm(request.POST)
-        if not form.is_valid():
-            for message in form.errors.get("body", []):
-                messages.error(request, message)
-            return redirect(back)
-        call = lambda: services.comment_add(  # noqa: E731
-            actor=user, board=board, card_id=card.pk, body=form.cleaned_data["body"]
-        )
-    elif action == "checklist":
-        form = ChecklistItemForm(request.POST)
-        if not form.is_valid():
-            for message in form.errors.get("text", []):
-                messages.error(request, message)
-            return redirect(back)
-        call = lambda: services.checklist_add(  # noqa: E731
-            actor=user, board=board, card_id=card.pk, text=form.cleaned_data["text"]
-        )
-    elif action in ("check", "uncheck", "remove-item"):
-        item = request.POST.get("item")
-        call = lambda: services.checklist_set(  # noqa: E731
-            actor=user,
-            board=board,
-            card_id=card.pk,
-            item_id=item,
-            done=action == "check",
-            remove=action == "remove-item",
-        )
-    elif action in ("archive", "restore"):
-        call = lambda: services.card_archive(  # noqa: E731
-            actor=user, board=board, card_id=card.pk, archived=action == "archive"
-        )
-    elif action in ("watch", "unwatch"):
-        call = lambda: services.card_watch(  # noqa: E731
-            actor=user, board=board, card_id=card.pk, watch=action == "watch"
-        )
-    elif action in ("claim", "release"):
-        call = lambda: services.helper_claim(  # noqa: E731
-            actor=user, board=board, card_id=card.pk, claim=action == "claim"
-        )
-    else:
+    if action not in CARD_ACTIONS:
         raise Http404
-    return _act(request, call, back)
+    data = request.POST.dict() | {"card": card.pk}
+    if action in ("check", "uncheck"):
+        data["done"] = action == "check"
+    back = reverse("tasks:card-detail", args=[board.platform_id, board.pk, card.pk])
+    return _command(request, CARD_ACTIONS[action], board, data, back)
 
 
 @login_required
@@ -316,27 +265,14 @@ def column_save(request, platform_id, board_id, column_id=None):
     """Adds a column, or renames one and sets its WIP limit and goal."""
     board, role = policy.access_board(request.user, platform_id, board_id)
     services.require_board_manager(role, board)
-    form = ColumnForm(request.POST, goals=board.platform.goals.all())
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-        return redirect(board)
-    data = form.cleaned_data
+    data = {key: request.POST.get(key, "") for key in ("name", "wip_limit", "goal")}
     if column_id is None:
-        call = lambda: services.column_add(  # noqa: E731
-            actor=request.user, board=board, name=data["name"], wip_limit=data["wip_limit"]
-        )
+        name = "column.add"
+        data.pop("goal")
     else:
-        call = lambda: services.column_update(  # noqa: E731
-            actor=request.user,
-            board=board,
-            column_id=column_id,
-            name=data["name"],
-            wip_limit=data["wip_limit"],
-            goal_id=data["goal"],
-        )
-    return _act(request, call, board.get_absolute_url(), _("列を保存しました。"))
+        name = "column.update"
+        data["column"] = column_id
+    return _command(request, name, board, data, board.get_absolute_url(), _("列を保存しました。"))
 
 
 @login_required
@@ -345,22 +281,9 @@ def column_move(request, platform_id, board_id, column_id):
     """Moves a column one place left or right (the keyboard way to reorder)."""
     board, role = policy.access_board(request.user, platform_id, board_id)
     services.require_board_manager(role, board)
-    order = [c.pk for c in selectors.column_list_for_board(board=board)]
-    if column_id not in order or request.POST.get("direction") not in ("left", "right"):
-        messages.error(request, _("移動先を選んでください。"))
-        return redirect(board)
-    index = order.index(column_id)
-    others = [pk for pk in order if pk != column_id]
-    target = index - 1 if request.POST["direction"] == "left" else index + 1
-    target = max(0, min(target, len(others)))
-    after = others[target - 1] if target > 0 else None
-    return _act(
-        request,
-        lambda: services.column_move(
-            actor=request.user, board=board, column_id=column_id, after_id=after
-        ),
-        board.get_absolute_url(),
-        _("列を移動しました。"),
+    data = {"column": column_id, "direction": request.POST.get("direction") or "none"}
+    return _command(
+        request, "column.move", board, data, board.get_absolute_url(), _("列を移動しました。")
     )
 
 
@@ -369,9 +292,11 @@ def column_move(request, platform_id, board_id, column_id):
 def column_archive(request, platform_id, board_id, column_id):
     board, role = policy.access_board(request.user, platform_id, board_id)
     services.require_board_manager(role, board)
-    return _act(
+    return _command(
         request,
-        lambda: services.column_archive(actor=request.user, board=board, column_id=column_id),
+        "column.archive",
+        board,
+        {"column": column_id},
         board.get_absolute_url(),
         _("列をアーカイブしました。"),
     )

@@ -372,7 +372,7 @@ def test_archive_and_restore(crew, board, columns):
         services.card_move(
             actor=crew["member"], board=board, card_id=card.pk, column_id=columns[1].pk
         )
-    services.card_archive(actor=crew["member"], board=board, card_id=card.pk, archived=False)
+    services.card_restore(actor=crew["member"], board=board, card_id=card.pk)
 
     assert order(columns[0]) == ["題"]
     assert list(BoardEvent.objects.values_list("kind", flat=True)) == [
@@ -392,8 +392,8 @@ def test_checklist_add_toggle_remove(crew, board, columns):
     )
     item.refresh_from_db()
     assert item.done is True
-    services.checklist_set(
-        actor=crew["member"], board=board, card_id=card.pk, item_id=item.pk, remove=True
+    services.checklist_item_remove(
+        actor=crew["member"], board=board, card_id=card.pk, item_id=item.pk
     )
 
     assert card.checklist.count() == 0
@@ -449,7 +449,7 @@ def test_helper_slots_claim_and_release(crew, board, columns):
             version=2,
             fields={"helpers_needed": 0},
         )
-    services.helper_claim(actor=crew["member"], board=board, card_id=card.pk, claim=False)
+    services.helper_release(actor=crew["member"], board=board, card_id=card.pk)
 
     assert card.claims.count() == 0
 

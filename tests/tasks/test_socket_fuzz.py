@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from config.asgi import application
 from platforms.models import Role, Status
 from tasks import services
-from tasks.consumers import WRITE_HANDLERS
+from tasks.commands import COMMANDS
 from tasks.models import Board, BoardEvent, Card, ChecklistItem, Column, Comment
 from tests.factories import PlatformFactory, UserFactory, member_of
 from tests.servers import asgi_server, session_cookie
@@ -109,7 +109,7 @@ def _frames(ids):
         max_size=4,
     )
     message = st.fixed_dictionaries(
-        {"type": st.sampled_from([*WRITE_HANDLERS, "ping", "resync", "nonsense"])},
+        {"type": st.sampled_from([*COMMANDS, "ping", "resync", "nonsense"])},
         optional={
             "card": some_id | json_values,
             "column": some_id | json_values,

@@ -283,7 +283,7 @@ def test_column_settings_by_coordinator(client, crew, board, columns):
     client.post(url, {"name": "就労中", "wip_limit": "3", "goal": str(goal.pk)})
 
     columns[3].refresh_from_db()
-    assert "この値は 1 以上でなければなりません。" in bad.content.decode()
+    assert "WIP制限は1から999の数で入れてください。" in bad.content.decode()
     assert (columns[3].wip_limit, columns[3].goal) == (3, goal)
 
 
