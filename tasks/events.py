@@ -12,7 +12,10 @@ def card_queryset():
 
 
 def card_payload(card) -> dict:
-    claims = [{"id": claim.user_id, "name": claim.user.name} for claim in card.claims.all()]
+    claims = [
+        {"id": claim.user_id, "name": claim.user.name}
+        for claim in sorted(card.claims.all(), key=lambda claim: claim.pk)
+    ]
     return {
         "id": card.pk,
         "column": card.column_id,
@@ -21,7 +24,12 @@ def card_payload(card) -> dict:
         "description": card.description,
         "due": card.due_date.isoformat() if card.due_date else None,
         "labels": sorted(label.name for label in card.labels.all()),
-        "assignees": [{"id": user.pk, "name": user.name} for user in card.assignees.all()],
+        # By id: a many-to-many has no order of its own, and the payload must not
+        # change with the plan PostgreSQL picks.
+        "assignees": [
+            {"id": user.pk, "name": user.name}
+            for user in sorted(card.assignees.all(), key=lambda user: user.pk)
+        ],
         "checklist": [
             {"id": item.pk, "text": item.text, "done": item.done} for item in card.checklist.all()
         ],

@@ -14,16 +14,16 @@ each with a message for the person, and change nothing.
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from common.ids import parse_id
 from common.text import clean_text
-from members.models import User
 from notifications.kinds import NoticeKind
 from notifications.services import notify
 from platforms import permissions as platform_policy
-from platforms.models import Goal, Membership
+from platforms.models import Goal, Membership, Platform
 from platforms.services import goal_progress_from_board
 
 from . import live, notices
@@ -68,6 +68,27 @@ def _locked_board(board: Board, actor) -> tuple[Board, str | None]:
     return locked, locked.actor_role
 
 
+def _locked_board_with_next_seq(board: Board, actor) -> tuple[Board, str | None]:
+    """Locks the board row and takes its next seq in one statement (UPDATE …
+    RETURNING, with the platform's status and the actor's role), for a write that
+    records exactly one event when it succeeds (a refusal rolls the seq back with
+    everything else). `board` is refreshed from the row."""
+    boards, platforms = Board._meta.db_table, Platform._meta.db_table
+    memberships = Membership._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {boards} SET seq = seq + 1 WHERE id = %s "  # noqa: S608 - table names
+            f"RETURNING seq, archived, "
+            f"(SELECT status FROM {platforms} WHERE id = {boards}.platform_id), "
+            f"(SELECT role FROM {memberships} "
+            f"WHERE platform_id = {boards}.platform_id AND user_id = %s)",
+            [board.pk, actor.pk],
+        )
+        seq, archived, status, role = cursor.fetchone()
+    board.seq, board.archived, board.platform.status = seq, bool(archived), status
+    return board, role
+
+
 def _require_state_writable(board: Board) -> None:
     reason = policy.board_read_only_reason(board)
     if reason is not None:
@@ -98,10 +119,14 @@ def require_board_creator(role, platform) -> None:
         raise PermissionDenied(reason)
 
 
-def _emit(board: Board, kind: str, actor, data: dict, card: Card | None = None) -> BoardEvent:
-    """Bumps the board's seq and records the event; publishes it after commit."""
-    board.seq += 1
-    Board.objects.filter(pk=board.pk).update(seq=board.seq)
+def _emit(
+    board: Board, kind: str, actor, data: dict, card: Card | None = None, *, seq_taken=False
+) -> BoardEvent:
+    """Bumps the board's seq (unless the write took it with the lock) and records the
+    event; publishes it after commit."""
+    if not seq_taken:
+        board.seq += 1
+        Board.objects.filter(pk=board.pk).update(seq=board.seq)
     event = BoardEvent.objects.create(
         board=board, seq=board.seq, kind=kind, payload=data, card=card, actor=actor
     )
@@ -122,26 +147,25 @@ def _card_data(card_id: int) -> dict:
 
 
 def _card_data_after_move(card: Card) -> dict:
-    """A moved card's payload: its cache plus where it now stands, with the people in
-    it named as they are named now (one query; a name changed in the profile, the
-    admin or by a new email address is never stale)."""
+    """A moved card's payload: its cache plus where it now stands, without a query.
+    The cache is dropped whenever a person on the card is renamed (tasks.receivers),
+    so a name changed in the profile, the admin or by a new email address is never
+    stale: the next write reads the card afresh."""
     if card.payload_cache is None:
         return _card_data(card.pk)
-    data = card.payload_cache | {
+    return card.payload_cache | {
         "column": card.column_id,
         "position": card.position,
         "archived": card.archived,
     }
-    claimed = data["helpers"]["claimed"]
-    ids = {person["id"] for person in [*data["assignees"], *claimed]}
-    if not ids:
-        return data
-    names = {user.pk: user.name for user in User.objects.filter(pk__in=ids)}
-    data["assignees"] = [p | {"name": names.get(p["id"], p["name"])} for p in data["assignees"]]
-    data["helpers"] = data["helpers"] | {
-        "claimed": [p | {"name": names.get(p["id"], p["name"])} for p in claimed]
-    }
-    return data
+
+
+def forget_payloads_naming(user_id: int) -> int:
+    """Drops the payload cache of every card that names the person (as an assignee or
+    a helper): called when their name may have changed."""
+    naming = Q(assignees__pk=user_id) | Q(claims__user_id=user_id)
+    ids = Card.objects.filter(naming).values("pk")
+    return Card.objects.filter(pk__in=ids, payload_cache__isnull=False).update(payload_cache=None)
 
 
 def _card_in(board: Board, card_id) -> Card:
@@ -393,7 +417,13 @@ def card_move(
     """Moves a card into a column, right after the card `after_id` (top when None), or
     to the bottom. Returns the event data; `wip_exceeded` says the column is now over
     its limit (the move is kept; the board warns)."""
-    board, card = _card_for_write(actor, board, card_id)
+    # The hot path of a live board: the lock and the seq in one statement, then the
+    # card, the column, its order, the update and the event (6 in all on PostgreSQL
+    # when no goal follows the columns).
+    board, role = _locked_board_with_next_seq(board, actor)
+    require_card_writer(role, board)
+    card = _card_in(board, card_id)
+    _require_card_access(actor.pk, role, card)
     if card.archived:
         raise ValidationError(_("アーカイブしたカードは動かせません。先に元に戻してください。"))
     source_goal = card.column.goal_id
@@ -405,8 +435,10 @@ def card_move(
     card.position = _position_after(order, after_id)
     card.column = column
     card.save(update_fields=["position", "column", "updated_at"])
-    data = {"card": _card_data_after_move(card), "wip_exceeded": _wip_exceeded(column)}
-    _emit(board, "card.moved", actor, data, card=card)
+    # `order` is the column's other open cards: with this one, the column's count.
+    wip_exceeded = bool(column.wip_limit) and len(order) + 1 > column.wip_limit
+    data = {"card": _card_data_after_move(card), "wip_exceeded": wip_exceeded}
+    _emit(board, "card.moved", actor, data, card=card, seq_taken=True)
     _sync_goals(
         board, actor, {source_goal, column.goal_id} if source_goal != column.goal_id else set()
     )

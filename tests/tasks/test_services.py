@@ -579,8 +579,11 @@ def test_a_new_display_name_reaches_the_next_move(crew, board, columns):
 
 
 def test_a_name_changed_outside_the_profile_page_reaches_the_next_move(crew, board, columns):
-    """The admin, or an email change of someone without a display name: no hook runs,
-    and the next live event still names them as they are named now."""
+    """The admin (a model save), or an email change of someone without a display name
+    (allauth saves only the email field): the next live event names them as they are
+    named now. The cached payloads naming them are dropped on save (tasks.receivers)."""
+    from allauth.account.utils import user_email
+
     card = make(crew, board, columns[0], "題")
     services.card_update(
         actor=crew["member"],
@@ -590,10 +593,12 @@ def test_a_name_changed_outside_the_profile_page_reaches_the_next_move(crew, boa
         fields={"assignees": [crew["other"].pk], "helpers_needed": 1},
     )
     services.helper_claim(actor=crew["member"], board=board, card_id=card.pk)
-    type(crew["other"]).objects.filter(pk=crew["other"].pk).update(display_name="管理画面で変更")
-    type(crew["member"]).objects.filter(pk=crew["member"].pk).update(
-        display_name="", email="new.address@example.jp"
-    )
+    crew["other"].display_name = "管理画面で変更"
+    crew["other"].save()
+    crew["member"].display_name = ""
+    crew["member"].save(update_fields=["display_name"])
+    services.checklist_add(actor=crew["member"], board=board, card_id=card.pk, text="項目")
+    user_email(crew["member"], "new.address@example.jp", commit=True)
 
     moved = services.card_move(
         actor=crew["coordinator"], board=board, card_id=card.pk, column_id=columns[1].pk
@@ -601,6 +606,25 @@ def test_a_name_changed_outside_the_profile_page_reaches_the_next_move(crew, boa
 
     assert moved["card"]["assignees"] == [{"id": crew["other"].pk, "name": "管理画面で変更"}]
     assert moved["card"]["helpers"]["claimed"] == [{"id": crew["member"].pk, "name": "new.address"}]
+
+
+def test_a_login_keeps_the_cached_payloads(crew, board, columns):
+    """A save that touches no part of the name (last_login on every sign-in) drops
+    nothing."""
+    card = make(crew, board, columns[0], "題")
+    services.card_update(
+        actor=crew["member"],
+        board=board,
+        card_id=card.pk,
+        version=1,
+        fields={"assignees": [crew["member"].pk]},
+    )
+    crew["member"].save(update_fields=["last_login"])
+    kept = Card.objects.get(pk=card.pk).payload_cache
+    crew["member"].save()
+
+    assert kept is not None
+    assert Card.objects.get(pk=card.pk).payload_cache is None
 
 
 @pytest.mark.django_db
