@@ -14,6 +14,7 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -21,6 +22,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from common.live import hub
+from common.live.fastsend import finish_send, start_send
 
 from . import commands, selectors, services
 from .events import card_for
@@ -117,25 +119,6 @@ def _socket_access(user, platform_id, board_id):
     return board, role, user.name
 
 
-async def _finish(send, waiting_for) -> None:
-    """Drives a send coroutine that _write_now started and that paused on a future,
-    as an asyncio task would: wait for the future, resume, until it returns."""
-    while True:
-        if waiting_for is None:
-            await asyncio.sleep(0)
-            error = None
-        else:
-            try:
-                await waiting_for
-                error = None
-            except Exception as caught:  # noqa: BLE001 - handed back to the coroutine
-                error = caught
-        try:
-            waiting_for = send.throw(error) if error is not None else send.send(None)
-        except StopIteration:
-            return
-
-
 class BoardConsumer(AsyncWebsocketConsumer):
     """A listener on the live hub (common.live) for its board's channel and its
     platform's: no channel-layer channel per socket (get_channel_layer(None) is None)."""
@@ -197,7 +180,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
         (catching up, presence before sync, a socket pushing back) goes through the
         writer task so frames stay in order."""
         in_order = seq is None or (self.seq is not None and seq == self.seq + 1)
-        if in_order and not self.writer_busy and self.queue.empty():
+        fast = settings.LIVE_FAST_SEND and not self.writer_busy and self.queue.empty()
+        if in_order and fast:
             if seq is not None:
                 self.seq = seq
             self._write_now(text)
@@ -208,19 +192,13 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.queue.put_nowait(("control", control))
 
     def _write_now(self, text: str) -> None:
-        """Runs the ASGI send to completion when it does not wait (the server writes
-        the frame to the transport at once): no task, no queue hop per socket. If the
-        transport pushes back, the rest of that send is handed to the writer task,
-        and later frames queue behind it."""
+        """The frame written now (common.live.fastsend); if the transport pushes
+        back, the rest of that send is handed to the writer task, and later frames
+        queue behind it."""
         send = self.base_send({"type": "websocket.send", "text": text})
-        try:
-            waiting_for = send.send(None)
-        except StopIteration:
-            return
-        except Exception:  # noqa: BLE001 - the client went away; disconnect() cleans up
-            logger.debug("board socket send failed", exc_info=True)
-            return
-        self.queue.put_nowait(("finish", send, waiting_for))
+        waiting_for = start_send(send)
+        if waiting_for is not None:
+            self.queue.put_nowait(("finish", send, waiting_for))
 
     # --- the writer: one task per socket keeps its frames in order -------------------
 
@@ -234,7 +212,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
                 elif item[0] == "text":
                     await self._forward(item[1], item[2])
                 elif item[0] == "finish":
-                    await _finish(item[1], item[2])
+                    await finish_send(item[1], item[2])
                 elif await self._control(item[1]):
                     return
                 self.writer_busy = not self.queue.empty()

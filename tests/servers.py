@@ -41,16 +41,27 @@ def test_database_url() -> str:
 
 
 @contextmanager
-def asgi_server(*, redis_url: str = "", startup_seconds: float = 30):
+def asgi_server(
+    *, redis_url: str = "", startup_seconds: float = 30, ws: str | None = None, env=None
+):
+    """uvicorn as `make run` starts it; `ws` picks another WebSocket implementation,
+    `env` adds settings."""
     port = free_port()
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": test_database_url(),
-        "REDIS_URL": redis_url,
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = (
+        os.environ
+        | {
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": test_database_url(),
+            "REDIS_URL": redis_url,
+            "PYTHONUNBUFFERED": "1",
+        }
+        | (env or {})
+    )
+    command = uvicorn_command("127.0.0.1", port)
+    if ws is not None:
+        command[command.index("--ws") + 1] = ws
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [*uvicorn_command("127.0.0.1", port), "--log-level", "warning"],
+        [*command, "--log-level", "warning"],
         cwd=ROOT,
         env=env,
     )

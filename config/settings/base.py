@@ -112,6 +112,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 # Live pages (boards, the bell) go through common.live, which uses REDIS_URL itself
 # (local in one process without it); no channel layer is configured (docs/live.md).
+# Fast send writes a caught-up socket's frame from the hub's loop (common.live.fastsend);
+# off, every frame goes through the socket's writer task.
+LIVE_FAST_SEND = env.bool("HUB_LIVE_FAST_SEND", default=True)
 
 if REDIS_URL:
     CACHES = {
