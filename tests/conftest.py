@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
-from platforms.models import Role, Status, Visibility
-from tests.factories import PlatformFactory, UserFactory, member_of
+# The fixtures every folder shares (people, platforms, boards, the live seam).
+pytest_plugins = ["tests.fixtures"]
 
 
 @pytest.fixture(autouse=True)
@@ -43,30 +43,6 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def coordinator(db):
-    return UserFactory(display_name="コーディネーター")
-
-
-@pytest.fixture
-def platform(coordinator):
-    platform = PlatformFactory(status=Status.RECRUITING, visibility=Visibility.PUBLIC)
-    member_of(platform, coordinator, Role.COORDINATOR)
-    return platform
-
-
-@pytest.fixture
-def member(platform):
-    user = UserFactory(display_name="メンバー")
-    member_of(platform, user, Role.MEMBER)
-    return user
-
-
-@pytest.fixture
-def stranger(db):
-    return UserFactory(display_name="通りすがり")
 
 
 def pytest_sessionfinish(session, exitstatus):

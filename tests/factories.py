@@ -12,6 +12,7 @@ from members.models import (
     User,
 )
 from platforms.models import Goal, Membership, Platform, Role, Status, Visibility
+from tasks.models import Board, BoardTemplate, Card, Column
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -81,3 +82,41 @@ def goal_of(platform, title="就労体験に参加する人", target=5, current=
     return Goal.objects.create(
         platform=platform, title=title, unit="人", target_value=target, current_value=current
     )
+
+
+def position(n: int) -> str:
+    """The n-th of a rising run of fractional-index keys (tasks.ordering): "a0", an
+    integer part, then fraction digits that never end in "0"."""
+    return f"a0{n:06d}V"
+
+
+class BoardFactory(factory.django.DjangoModelFactory):
+    """A bare board (no template columns; services.board_create makes those)."""
+
+    class Meta:
+        model = Board
+
+    platform = factory.SubFactory(PlatformFactory, status=Status.ACTIVE)
+    name = factory.Sequence(lambda n: f"ボード{n}")
+    template = BoardTemplate.BLANK
+
+
+class ColumnFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Column
+
+    board = factory.SubFactory(BoardFactory)
+    name = factory.Sequence(lambda n: f"列{n}")
+    position = factory.Sequence(position)
+
+
+class CardFactory(factory.django.DjangoModelFactory):
+    """A card written straight to the table (no event, no payload cache): for volume."""
+
+    class Meta:
+        model = Card
+
+    column = factory.SubFactory(ColumnFactory)
+    board = factory.SelfAttribute("column.board")
+    position = factory.Sequence(position)
+    title = factory.Sequence(lambda n: f"カード{n}")

@@ -1,7 +1,5 @@
 import pytest
 
-from tests.tasks.conftest import board, columns, crew  # noqa: F401 - shared fixtures
-
 
 @pytest.fixture(autouse=True)
 def _no_loopback_push(settings):

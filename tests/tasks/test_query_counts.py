@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tasks import services
 from tasks.models import Card
+from tests.factories import CardFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,17 +21,14 @@ def own_statements(queries) -> list[str]:
     ]
 
 
-def crowd(crew, board, columns, size):
+def crowd(crew, columns, size):
     for n in range(size):
-        card = services.card_create(
-            actor=crew["member"], board=board, column_id=columns[n % 2].pk, title=f"カード{n}"
-        )
-        card.assignees.add(crew["other"])
+        CardFactory(column=columns[n % 2]).assignees.add(crew["other"])
 
 
 @pytest.mark.parametrize("size", [2, 40])
 def test_a_move_costs_six_statements_whatever_the_board(crew, board, columns, size):
-    crowd(crew, board, columns, size)
+    crowd(crew, columns, size)
     services.column_update(
         actor=crew["coordinator"], board=board, column_id=columns[1].pk, wip_limit=3
     )
@@ -81,7 +79,7 @@ def test_a_renamed_person_is_named_afresh_on_the_next_move(crew, board, columns)
 
 @pytest.mark.parametrize("size", [2, 40])
 def test_a_card_create_costs_the_same_whatever_the_column(crew, board, columns, size):
-    crowd(crew, board, columns, size)
+    crowd(crew, columns, size)
 
     with CaptureQueriesContext(connection) as queries:
         services.card_create(

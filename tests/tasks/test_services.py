@@ -6,7 +6,6 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from common import live
 from platforms.models import PlatformEvent, Status
 from tasks import services
 from tasks.live import board_channel
@@ -80,14 +79,13 @@ def test_card_create_appends_and_records_event(
 
 
 def test_nothing_is_published_before_commit(
-    crew, board, columns, django_capture_on_commit_callbacks
+    crew, board, columns, django_capture_on_commit_callbacks, published
 ):
-    with live.recording() as published:
-        with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            make(crew, board, columns[0], "カード")
-        assert published.messages == []
-        for callback in callbacks:
-            callback()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        make(crew, board, columns[0], "カード")
+    assert published.messages == []
+    for callback in callbacks:
+        callback()
 
     [envelope] = published.frames(board_channel(board.pk))
     message = json.loads(envelope["frames"][0]["text"])

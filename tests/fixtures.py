@@ -1,8 +1,37 @@
+"""The fixtures every test folder shares (tests/conftest.py loads this plugin): people,
+a platform, a crew with every role, a board and its columns, and the live hub's
+recording seam."""
+
 import pytest
 
-from platforms.models import Role, Status
+from common import live
+from platforms.models import Role, Status, Visibility
 from tasks import services
 from tests.factories import PlatformFactory, UserFactory, member_of
+
+
+@pytest.fixture
+def coordinator(db):
+    return UserFactory(display_name="コーディネーター")
+
+
+@pytest.fixture
+def platform(coordinator):
+    platform = PlatformFactory(status=Status.RECRUITING, visibility=Visibility.PUBLIC)
+    member_of(platform, coordinator, Role.COORDINATOR)
+    return platform
+
+
+@pytest.fixture
+def member(platform):
+    user = UserFactory(display_name="メンバー")
+    member_of(platform, user, Role.MEMBER)
+    return user
+
+
+@pytest.fixture
+def stranger(db):
+    return UserFactory(display_name="通りすがり")
 
 
 @pytest.fixture
@@ -37,3 +66,10 @@ def board(crew):
 @pytest.fixture
 def columns(board):
     return list(board.columns.order_by("position"))
+
+
+@pytest.fixture
+def published():
+    """What the code under test publishes on the live hub (delivered as usual)."""
+    with live.recording() as recorder:
+        yield recorder
