@@ -9,6 +9,13 @@ baseline.
 
     .venv/bin/python bench/board_fanout.py                 # N = 100, 500, 1000
     .venv/bin/python bench/board_fanout.py --clients 500 --json
+    .venv/bin/python bench/board_fanout.py --before df1a95d   # that revision's server too
+    .venv/bin/python bench/board_fanout.py --processes 4 --clients 1000   # 4 × 1000
+
+With --before REV the same sizes are measured, in the same run, against a server
+running that revision's code (a git worktree under var/; it needs that revision's
+Python packages in this environment). With --processes K, K uvicorn processes share
+Redis, N receivers connect to each (K × N in all) and the mover to the first.
 
 Needs Redis (REDIS_URL, default redis://127.0.0.1:6379/0) and Node with the npm dev
 packages (npm ci). Uses DATABASE_URL when set, else a SQLite file under var/.
@@ -22,7 +29,7 @@ import socket
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,8 +59,8 @@ def _wait_for_port(port: int, process, seconds: float = 30) -> None:
 
 
 @contextmanager
-def _process(argv, env, port):
-    process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)  # noqa: S603
+def _process(argv, env, port, cwd=ROOT):
+    process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL)  # noqa: S603
     try:
         _wait_for_port(port, process)
         yield
@@ -139,24 +146,51 @@ def _run_client(config: dict) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def measure(n: int, env: dict) -> dict:
-    board, columns, card, cookie = _prepare(env)
-    port = _free_port()
-    server = [
+def _server(port: int) -> list[str]:
+    return [
         sys.executable, "-m", "uvicorn", "config.asgi:application",
         "--host", "127.0.0.1", "--port", str(port), "--ws-max-size", "65536",
         "--lifespan", "off", "--log-level", "warning", "--no-access-log",
         "--ws", os.environ.get("BENCH_WS", "websockets-sansio"),
     ]  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    with _process(server, env, port):
+
+
+@contextmanager
+def _servers(count: int, env: dict, code: Path):
+    """`count` uvicorn processes running the code under `code`; yields their ports."""
+    ports = [_free_port() for _ in range(count)]
+    with ExitStack() as stack:
+        for port in ports:
+            stack.enter_context(_process(_server(port), env, port, cwd=code))
+        yield ports
+
+
+def _worktree(revision: str) -> Path:
+    """A checkout of `revision` under var/ (kept for the next run)."""
+    sha = subprocess.run(  # noqa: S603
+        ["git", "rev-parse", "--short", revision],  # noqa: S607
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    path = ROOT / "var" / f"bench-{sha}"
+    if not path.exists():
+        subprocess.run(  # noqa: S603
+            ["git", "worktree", "add", "--detach", str(path), sha],  # noqa: S607
+            cwd=ROOT, check=True, capture_output=True,
+        )  # fmt: skip
+    return path
+
+
+def measure(n: int, env: dict, *, code: Path = ROOT, processes: int = 1) -> dict:
+    board, columns, card, cookie = _prepare(env)
+    path = f"/ws/platforms/{board.platform_id}/boards/{board.pk}/"
+    with _servers(processes, env, code) as ports:
         ours = _run_client(
             {
                 "mode": "hub",
-                "url": f"ws://127.0.0.1:{port}/ws/platforms/{board.platform_id}/boards/{board.pk}/",
-                "origin": base,
+                "urls": [f"ws://127.0.0.1:{port}{path}" for port in ports],
+                "origin": f"http://127.0.0.1:{ports[0]}",
                 "cookie": cookie,
-                "clients": n,
+                "clients": n * processes,
                 "moves": MOVES,
                 "card": card.pk,
                 "columns": [columns[1], columns[0]],
@@ -182,16 +216,18 @@ def measure(n: int, env: dict) -> dict:
                 "mode": "baseline",
                 "url": f"ws://127.0.0.1:{port}/",
                 "origin": f"http://127.0.0.1:{port}",
-                "clients": n,
+                "clients": n * processes,
                 "moves": MOVES,
                 "start_seq": 0,
                 "timeout_ms": 5000,
                 "pause_ms": 50,
             }
         )
-    print(f"  N={n}: ours {ours}, baseline {baseline}", file=sys.stderr)
+    print(f"  N={n}×{processes} ({code.name}): ours {ours}, baseline {baseline}", file=sys.stderr)
     return {
-        "clients": n,
+        "code": "this" if code == ROOT else code.name.removeprefix("bench-"),
+        "processes": processes,
+        "clients": n * processes,
         "p50_ms": round(ours["p50_ms"], 2),
         "p99_ms": round(ours["p99_ms"], 2),
         "spread_p50_ms": round(ours["spread_p50_ms"], 2),
@@ -211,15 +247,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, action="append", help="N (repeatable)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--before", metavar="REV", help="also measure this revision's server")
+    parser.add_argument("--processes", type=int, default=1, help="uvicorn processes (Redis)")
     args = parser.parse_args()
     env = _environment()
-    results = [measure(n, env) for n in (args.clients or [100, 500, 1000])]
+    codes = [ROOT] + ([_worktree(args.before)] if args.before else [])
+    results = [
+        measure(n, env, code=code, processes=args.processes)
+        for n in (args.clients or [100, 500, 1000])
+        for code in codes
+    ]
     if args.json:
         print(json.dumps({"results": results}))
         return
     print(f"board fan-out, {MOVES} moves per size — {platform.node()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")  # fmt: skip
-    header = ["clients", "p50_ms", "p99_ms", "spread_p50_ms", "moves_per_s",
+    header = ["code", "processes", "clients", "p50_ms", "p99_ms", "spread_p50_ms", "moves_per_s",
               "baseline_p50_ms", "baseline_p99_ms", "ratio_p50", "ratio_spread",
               "lost"]  # fmt: skip
     print(" | ".join(f"{h:>15}" for h in header))

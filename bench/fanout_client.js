@@ -23,11 +23,14 @@ function open(url) {
   });
 }
 
+// Receivers are spread over cfg.urls (one per server process) when given.
+const URLS = cfg.urls || [cfg.url];
+
 async function openAll(n) {
   const sockets = [];
   for (let start = 0; start < n; start += 50) {
     const batch = [];
-    for (let i = start; i < Math.min(n, start + 50); i++) { batch.push(open(cfg.url)); }
+    for (let i = start; i < Math.min(n, start + 50); i++) { batch.push(open(URLS[i % URLS.length])); }
     sockets.push(...(await Promise.all(batch)));
   }
   return sockets;
@@ -41,7 +44,7 @@ function percentile(values, p) {
 
 async function main() {
   const receivers = await openAll(cfg.clients);
-  const mover = await open(cfg.mover_url || cfg.url);
+  const mover = await open(cfg.mover_url || URLS[0]);
   let current = null;  // { seq, arrivals: [], t0, done }
   receivers.forEach((ws) => {
     ws.on("message", (data) => {

@@ -126,3 +126,19 @@ def test_production_settings_pass_the_deploy_check_without_a_warning(proxy):
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_compose_runs_the_web_tier_as_several_processes_sharing_redis(monkeypatch):
+    """docker-compose's web service runs WEB_CONCURRENCY uvicorn processes (uvicorn
+    reads the variable); they share live pages through REDIS_URL."""
+    import uvicorn
+
+    from common.management.commands.serve import uvicorn_command
+
+    environment = _compose()["x-hub"]["environment"]
+    monkeypatch.setenv("WEB_CONCURRENCY", str(environment["WEB_CONCURRENCY"]))
+
+    assert int(environment["WEB_CONCURRENCY"]) >= 2 and environment["REDIS_URL"]
+    assert uvicorn.Config("config.asgi:application").workers == int(environment["WEB_CONCURRENCY"])
+    # Without Redis, `make run` keeps one process whatever WEB_CONCURRENCY says.
+    assert uvicorn_command("127.0.0.1", 8000, workers=1)[-2:] == ["--workers", "1"]

@@ -22,9 +22,11 @@ POLL_SECONDS = 0.5
 STOP_SECONDS = 10
 
 
-def uvicorn_command(host: str, port: int) -> list[str]:
+def uvicorn_command(host: str, port: int, *, workers: int | None = None) -> list[str]:
     """The ASGI server as `make run` starts it (tests start the very same command):
-    small WebSocket frames only, no lifespan events."""
+    small WebSocket frames only, no lifespan events. Without `workers`, uvicorn runs
+    WEB_CONCURRENCY processes (1 when unset)."""
+    extra = ["--workers", str(workers)] if workers is not None else []
     return [
         sys.executable,
         "-m",
@@ -40,6 +42,7 @@ def uvicorn_command(host: str, port: int) -> list[str]:
         "65536",
         "--lifespan",
         "off",
+        *extra,
     ]
 
 
@@ -69,7 +72,14 @@ class Command(BaseCommand):
         # the deployment says otherwise.
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
         env.setdefault("SITE_URL", f"http://{shown_host}:{port}")
-        commands = {"uvicorn": uvicorn_command(host, port)}
+        # Several web processes share live pages through Redis only (common.live); the
+        # embedded default keeps one.
+        workers = None if settings.REDIS_URL else 1
+        if workers == 1 and int(os.environ.get("WEB_CONCURRENCY") or 1) > 1:
+            self.stdout.write(
+                _("REDIS_URL がないため、WEB_CONCURRENCY を無視して1プロセスで動かします。")
+            )
+        commands = {"uvicorn": uvicorn_command(host, port, workers=workers)}
         if settings.CELERY_TASK_ALWAYS_EAGER:
             commands["run_schedules"] = [sys.executable, "manage.py", "run_schedules"]
         else:
