@@ -4,6 +4,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.conf import settings
 from django.utils import timezone
 
@@ -20,13 +21,45 @@ logger = logging.getLogger(__name__)
 SWEEP_LIMIT = 5000
 
 
-@shared_task(acks_late=True)
-def deliveries_send(delivery_ids: list[int]) -> int:
-    """Sends the given deliveries that are still pending (none twice)."""
-    now = timezone.now()
-    claimed = sending.claim(Delivery.objects.filter(pk__in=delivery_ids, digest=False), now=now)
-    sending.send_claimed(claimed, now=now)
-    return len(claimed)
+@shared_task(acks_late=True, bind=True)
+def deliveries_send(self, delivery_ids: list[int]) -> int:
+    """Sends the given deliveries that are still pending (none twice while a claim
+    stands), sending.CLAIM_CHUNK at a time. Claimed under the job's own id: if the
+    broker delivers this job again because its worker died, it takes back what that
+    run held."""
+    token = (self.request.id or "").replace("-", "")[:64]
+    holder = self.request.hostname or ""
+    count = 0
+    ids = sorted(delivery_ids)
+    with sending.Mailer() as mailer:
+        for start in range(0, len(ids), sending.CLAIM_CHUNK):
+            now = timezone.now()
+            chunk = Delivery.objects.filter(
+                pk__in=ids[start : start + sending.CLAIM_CHUNK], digest=False
+            )
+            claimed = sending.claim(chunk, now=now, token=token, holder=holder)
+            sending.send_claimed(claimed, now=now, mailer=mailer)
+            count += len(claimed)
+    return count
+
+
+@worker_ready.connect(dispatch_uid="notifications.release_claims_of_a_dead_run")
+def release_claims_of_a_dead_run(sender=None, **kwargs) -> int:
+    """A worker starting under a name gives back what the previous run under that name
+    held: a node name runs once, so that run is dead (killed, or its machine lost),
+    and its deliveries are sent again now instead of after STALE_CLAIM."""
+    hostname = getattr(sender, "hostname", "") or ""
+    if not hostname:
+        return 0
+    held = Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_by=hostname)
+    ids = list(held.values_list("pk", flat=True))
+    if ids:
+        Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENDING).update(
+            status=DeliveryStatus.PENDING, claim_token="", claimed_by=""
+        )
+        logger.warning("gave back %s deliveries held by %s before it restarted", len(ids), hostname)
+        deliveries_enqueue(ids)
+    return len(ids)
 
 
 def sweep(*, now) -> int:
@@ -34,7 +67,7 @@ def sweep(*, now) -> int:
     and has waited longer than the grace period (its job was never run)."""
     Delivery.objects.filter(
         status=DeliveryStatus.SENDING, claimed_at__lt=now - sending.STALE_CLAIM
-    ).update(status=DeliveryStatus.PENDING, claim_token="")
+    ).update(status=DeliveryStatus.PENDING, claim_token="", claimed_by="")
     grace = timedelta(seconds=settings.NOTIFICATIONS_SWEEP_GRACE_SECONDS)
     ids = list(
         Delivery.objects.filter(

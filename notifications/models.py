@@ -95,7 +95,11 @@ class Delivery(models.Model):
     # Not before this time: now for a new delivery, later for a retry, a digest or
     # a push held back by quiet hours.
     next_attempt_at = models.DateTimeField()
-    claim_token = models.CharField(max_length=32, blank=True, default="")
+    # The job that claimed it (its Celery id, stable when the job is delivered again)
+    # and the worker it ran on: a worker that starts under the same name gives back
+    # what its previous, dead run held (notifications.jobs).
+    claim_token = models.CharField(max_length=64, blank=True, default="")
+    claimed_by = models.CharField(max_length=200, blank=True, default="")
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)

@@ -1,6 +1,7 @@
 """Real ASGI server processes for tests: uvicorn serving config.asgi against the test
 database, bound to 127.0.0.1, stopped when the block ends."""
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -103,24 +104,28 @@ def redis_answers() -> bool:
 
 
 class SmtpSink:
-    """Keeps every message a real SMTP conversation delivered to it."""
+    """Keeps every message a real SMTP conversation delivered to it; with `delay`,
+    takes that long over each (a slower mail server)."""
 
-    def __init__(self):
+    def __init__(self, delay: float = 0):
+        self.delay = delay
         self.messages: list[bytes] = []
         self.envelopes: list[tuple[str, list[str]]] = []
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        if self.delay:
+            await asyncio.sleep(self.delay)
         self.messages.append(envelope.content)
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 OK"
 
 
 @contextmanager
-def smtp_server():
+def smtp_server(delay: float = 0):
     """An aiosmtpd server on loopback; yields (port, sink)."""
     from aiosmtpd.controller import Controller
 
-    sink = SmtpSink()
+    sink = SmtpSink(delay)
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
@@ -266,10 +271,18 @@ def stopped_at_exit(process: subprocess.Popen):
 
 
 @contextmanager
-def celery_worker(*, broker_url: str, smtp_port: int, startup_seconds: float = 60):
+def celery_worker(
+    *,
+    broker_url: str,
+    smtp_port: int,
+    startup_seconds: float = 60,
+    hostname: str | None = None,
+    env: dict | None = None,
+):
     """A real `celery worker` process on the test database, taking jobs from
-    `broker_url` and mailing through the test's SMTP server."""
-    env = process_env(REDIS_URL=broker_url, HUB_TEST_SMTP_PORT=str(smtp_port))
+    `broker_url` and mailing through the test's SMTP server. `hostname` names the
+    node (a worker started again under its name); `env` adds settings."""
+    env = process_env(REDIS_URL=broker_url, HUB_TEST_SMTP_PORT=str(smtp_port), **(env or {}))
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [
             sys.executable,
@@ -282,7 +295,7 @@ def celery_worker(*, broker_url: str, smtp_port: int, startup_seconds: float = 6
             "--without-gossip",
             "--without-mingle",
             "--loglevel=WARNING",
-            f"--hostname=test-{free_port()}@127.0.0.1",
+            f"--hostname={hostname or f'test-{free_port()}@127.0.0.1'}",
         ],
         cwd=ROOT,
         env=env,
@@ -303,6 +316,31 @@ def celery_worker(*, broker_url: str, smtp_port: int, startup_seconds: float = 6
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+@contextmanager
+def celery_beat(*, broker_url: str, every_seconds: float = 1, env: dict | None = None):
+    """A real `celery beat` sending the real schedule's jobs to `broker_url`, each
+    every `every_seconds` (tests.process_settings)."""
+    beat = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "beat",
+            "--loglevel=WARNING",
+            "--max-interval=1",
+            f"--schedule={ROOT / 'var' / f'test-beat-{free_port()}'}",
+        ],
+        cwd=ROOT,
+        env=process_env(
+            REDIS_URL=broker_url, HUB_TEST_BEAT_SECONDS=str(every_seconds), **(env or {})
+        ),
+    )
+    with stopped_at_exit(beat):
+        yield beat
 
 
 @contextmanager

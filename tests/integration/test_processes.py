@@ -23,6 +23,7 @@ from tasks import services as task_services
 from tests.factories import PlatformFactory, UserFactory, member_of
 from tests.servers import (
     ROOT,
+    celery_beat,
     celery_broker,
     celery_worker,
     child_pids,
@@ -99,36 +100,21 @@ def test_beat_sends_every_scheduled_job_to_a_worker_through_the_broker():
         smtp_server() as (port, sink),
         redis_server() as broker,
         celery_worker(broker_url=broker, smtp_port=port),
+        celery_beat(broker_url=broker) as beat,
     ):
-        beat = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "beat",
-                "--loglevel=WARNING",
-                "--max-interval=1",
-                f"--schedule={ROOT / 'var' / f'test-beat-{free_port()}'}",
-            ],
-            cwd=ROOT,
-            env=process_env(REDIS_URL=broker, HUB_TEST_BEAT_SECONDS="1"),
+        swept = wait_until(lambda: [applicant.email] in [t for _s, t in sink.envelopes])
+        reminded = wait_until(
+            lambda: Notification.objects.filter(
+                recipient=coordinator, kind=platform_notices.DEADLINE_NEAR.key
+            ).exists()
         )
-        with stopped_at_exit(beat):
-            swept = wait_until(lambda: [applicant.email] in [t for _s, t in sink.envelopes])
-            reminded = wait_until(
-                lambda: Notification.objects.filter(
-                    recipient=coordinator, kind=platform_notices.DEADLINE_NEAR.key
-                ).exists()
-            )
-            # The reminder waits for the coordinator's digest hour; moving that to now
-            # lets the digest job show that beat sends it too.
-            Delivery.objects.filter(recipient=coordinator, digest=True).update(
-                next_attempt_at=timezone.now()
-            )
-            digested = wait_until(lambda: [coordinator.email] in [t for _s, t in sink.envelopes])
-            assert beat.poll() is None, "beat stopped"
+        # The reminder waits for the coordinator's digest hour; moving that to now
+        # lets the digest job show that beat sends it too.
+        Delivery.objects.filter(recipient=coordinator, digest=True).update(
+            next_attempt_at=timezone.now()
+        )
+        digested = wait_until(lambda: [coordinator.email] in [t for _s, t in sink.envelopes])
+        assert beat.poll() is None, "beat stopped"
 
     assert (swept, reminded, digested) == (True, True, True)
     digest = Delivery.objects.get(recipient=coordinator, digest=True)

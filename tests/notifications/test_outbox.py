@@ -367,3 +367,87 @@ def test_two_workers_claiming_at_once_never_share_a_delivery():
     assert len(taken) == 2
     assert not set(taken[0]) & set(taken[1])
     assert sorted(taken[0] + taken[1]) == sorted(ids)
+
+
+def _many_pending(coordinator, platform, count):
+    people = [UserFactory() for _ in range(count)]
+    for person in people:
+        member_of(platform, person)
+    with transaction.atomic():
+        notify(recipients=people, kind=platform_notices.JOIN_APPROVED, platform=platform)
+    mail.outbox.clear()
+    Delivery.objects.update(status=DeliveryStatus.PENDING, claim_token="")
+    return people, sorted(Delivery.objects.values_list("pk", flat=True))
+
+
+def test_a_job_of_several_chunks_under_its_broker_id_sends_each_once(coordinator, platform):
+    """A worker runs the job under its Celery id, the claim token of every chunk."""
+    people, ids = _many_pending(coordinator, platform, 2 * sending.CLAIM_CHUNK + 5)
+
+    result = jobs.deliveries_send.apply(args=[ids], task_id="0b5e3c1a-job-of-chunks")
+
+    assert result.get() == len(ids)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
+    assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+
+
+def test_a_job_delivered_again_takes_back_what_its_dead_run_held(coordinator, platform):
+    people, ids = _many_pending(coordinator, platform, 3)
+    # Its first run claimed the first two and died before sending them.
+    Delivery.objects.filter(pk__in=ids[:2]).update(
+        status=DeliveryStatus.SENDING, claim_token="0b5e3c1arun", claimed_by="w@h"
+    )
+    # Another job's claim stands.
+    Delivery.objects.filter(pk=ids[2]).update(
+        status=DeliveryStatus.SENDING, claim_token="otherjob", claimed_by="w@h"
+    )
+
+    jobs.deliveries_send.apply(args=[ids], task_id="0b5e3c1a-run")
+
+    assert sorted(Delivery.objects.values_list("status", flat=True)) == ["sending", "sent", "sent"]
+    assert len(mail.outbox) == 2
+
+
+def test_a_worker_starting_again_gives_back_what_its_previous_run_held(coordinator, platform):
+    from types import SimpleNamespace
+
+    people, ids = _many_pending(coordinator, platform, 3)
+    Delivery.objects.filter(pk__in=ids[:2]).update(
+        status=DeliveryStatus.SENDING, claim_token="dead", claimed_by="worker-1@host"
+    )
+    Delivery.objects.filter(pk=ids[2]).update(
+        status=DeliveryStatus.SENDING, claim_token="alive", claimed_by="worker-2@host"
+    )
+
+    released = jobs.release_claims_of_a_dead_run(sender=SimpleNamespace(hostname="worker-1@host"))
+
+    assert released == 2
+    statuses = dict(Delivery.objects.values_list("pk", "status"))
+    assert [statuses[pk] for pk in ids] == ["sent", "sent", "sending"]
+
+
+def test_a_message_sent_again_carries_its_first_message_id(coordinator, platform):
+    people, ids = _many_pending(coordinator, platform, 1)
+    jobs.deliveries_send(ids)
+    Delivery.objects.update(status=DeliveryStatus.PENDING, claim_token="")
+    jobs.deliveries_send(ids)
+
+    first, second = mail.outbox
+    assert first.extra_headers["Message-ID"] == second.extra_headers["Message-ID"]
+    assert first.extra_headers["Message-ID"].startswith(f"<hub.delivery.{ids[0]}@")
+
+
+def test_one_rendering_serves_many_and_each_is_addressed_by_name(coordinator, platform):
+    people, ids = _many_pending(coordinator, platform, 3)
+    people[1].display_name = "<山田> & 子"
+    people[1].save()
+
+    jobs.deliveries_send(ids)
+
+    by_address = {m.to[0]: m for m in mail.outbox}
+    for person in people:
+        message = by_address[person.email]
+        html = message.alternatives[0][0]
+        assert message.body.startswith(f"{person.name} さん")
+        assert "\ue000" not in message.body + html
+    assert "&lt;山田&gt; &amp; 子 さん" in by_address[people[1].email].alternatives[0][0]
