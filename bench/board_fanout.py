@@ -78,6 +78,9 @@ def _environment() -> dict:
     env.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
     env["DJANGO_DEBUG"] = "false"
+    # One key for every checkout measured (--before runs another one, whose var/
+    # would hold another generated key): the session cookie must open on both.
+    env.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "k" * 40)
     return env
 
 

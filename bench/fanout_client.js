@@ -10,12 +10,18 @@ const cfg = JSON.parse(process.argv[2]);
 const headers = cfg.cookie ? { Cookie: cfg.cookie } : {};
 const SEQ = /"seq":(\d+)/;
 
+// Each socket's Origin is its own server's (the hub accepts same-origin sockets).
+function originOf(url) {
+  const u = new URL(url);
+  return (u.protocol === "wss:" ? "https://" : "http://") + u.host;
+}
+
 function open(url) {
   return new Promise((resolve, reject) => {
     // skipUTF8Validation keeps the client's cost per message small and the same for
     // both servers (the frames are JSON the server produced).
     const ws = new WebSocket(url, {
-      headers, origin: cfg.origin, perMessageDeflate: false, skipUTF8Validation: true,
+      headers, origin: originOf(url), perMessageDeflate: false, skipUTF8Validation: true,
     });
     const timer = setTimeout(() => reject(new Error("connect timeout")), 30000);
     ws.once("message", () => { clearTimeout(timer); resolve(ws); });  // snapshot / hello

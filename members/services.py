@@ -35,10 +35,16 @@ def organisation_create(*, actor: User, data: dict) -> Organisation:
     return organisation
 
 
-@transaction.atomic
-def organisation_update(*, actor: User, organisation: Organisation, data: dict) -> Organisation:
+def require_organisation_editor(actor, organisation: Organisation) -> None:
+    """Who may change an organisation's details (the edit page asks before it shows
+    the form)."""
     if not is_organisation_admin(actor, organisation):
         raise PermissionDenied(_("団体の情報を変更できるのは団体の管理者だけです。"))
+
+
+@transaction.atomic
+def organisation_update(*, actor: User, organisation: Organisation, data: dict) -> Organisation:
+    require_organisation_editor(actor, organisation)
     for field, value in data.items():
         setattr(organisation, field, value)
     organisation.full_clean()

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -97,8 +97,7 @@ def organisation_detail(request, organisation_id):
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request, organisation_id):
     organisation = access_organisation(organisation_id)
-    if not is_organisation_admin(request.user, organisation):
-        raise PermissionDenied(_("団体の情報を変更できるのは団体の管理者だけです。"))
+    services.require_organisation_editor(request.user, organisation)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         services.organisation_update(
