@@ -3,11 +3,13 @@ a platform, a crew with every role, a board and its columns, and the live hub's
 recording seam."""
 
 import pytest
+from django.test import override_settings
 
 from common import live
 from platforms.models import Role, Status, Visibility
 from tasks import services
 from tests.factories import PlatformFactory, UserFactory, member_of
+from tests.servers import REDIS_URL, redis_answers
 
 
 @pytest.fixture
@@ -73,3 +75,16 @@ def published():
     """What the code under test publishes on the live hub (delivered as usual)."""
     with live.recording() as recorder:
         yield recorder
+
+
+@pytest.fixture(params=["memory", "redis"])
+def live_mode(request):
+    """Runs each socket test with the in-process fan-out and with Redis pub/sub."""
+    if request.param == "redis":
+        if not redis_answers():
+            pytest.skip("no Redis at REDIS_URL or 127.0.0.1:6379")
+        with override_settings(REDIS_URL=REDIS_URL):
+            yield "redis"
+    else:
+        with override_settings(REDIS_URL=""):
+            yield "memory"

@@ -23,7 +23,7 @@ Delivery is at most once: listeners that need every message keep a sequence and
 fill gaps from their own store.
 """
 
-from .hub import Audience, Frame, encode, hub, publish, publish_control, recording
+from .hubs import Audience, Frame, encode, hub, publish, publish_control, recording
 
 __all__ = [
     "Audience",

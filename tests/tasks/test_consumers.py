@@ -14,7 +14,7 @@ from django.conf import settings
 from django.test import Client, override_settings
 
 from common import live
-from common.live.hub import redis_channel
+from common.live.hubs import redis_channel
 from config.asgi import application
 from platforms import services as platform_services
 from platforms.models import Membership, Role, Status
@@ -25,19 +25,6 @@ from tests.factories import PlatformFactory, UserFactory, member_of
 from tests.servers import REDIS_URL, redis_answers
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
-
-
-@pytest.fixture(params=["memory", "redis"])
-def live_mode(request):
-    """Runs each socket test with the in-process fan-out and with Redis pub/sub."""
-    if request.param == "redis":
-        if not redis_answers():
-            pytest.skip("no Redis at REDIS_URL or 127.0.0.1:6379")
-        with override_settings(REDIS_URL=REDIS_URL):
-            yield "redis"
-    else:
-        with override_settings(REDIS_URL=""):
-            yield "memory"
 
 
 @database_sync_to_async

@@ -10,6 +10,7 @@ listeners at once; the copy that comes back from Redis is dropped by seq.
 """
 
 import asyncio
+import contextvars
 import json
 import logging
 import weakref
@@ -196,7 +197,13 @@ class LocalHub:
 
     def deliver_threadsafe(self, channel: str, raw: str) -> None:
         if channel in self.listeners and not self.loop.is_closed():
-            self.loop.call_soon_threadsafe(self.dispatch, channel, raw)
+            # A fresh context, not the publisher's: a publisher inside a worker thread
+            # of asgiref's sync_to_async would otherwise lend its context to the
+            # tasks listeners start, and their own database_sync_to_async calls would
+            # wait on that thread (the bell's count never came in embedded mode).
+            self.loop.call_soon_threadsafe(
+                self.dispatch, channel, raw, context=contextvars.Context()
+            )
 
     def dispatch(self, channel: str, raw: str) -> None:
         listeners = self.listeners.get(channel)
