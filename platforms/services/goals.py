@@ -42,6 +42,12 @@ def goal_update(*, actor, goal: Goal, data: dict) -> Goal:
             setattr(goal, field, data[field])
     goal.full_clean()
     goal.save()
+    _goal_changed(goal, before, actor)
+    return goal
+
+
+def _goal_changed(goal: Goal, before: int, actor, **extra) -> None:
+    """Tells the members when the target is reached, and records the change."""
     _notify_goal_reached(goal, before, actor)
     event_record(
         platform=goal.platform,
@@ -54,9 +60,9 @@ def goal_update(*, actor, goal: Goal, data: dict) -> Goal:
             "to": goal.current_value,
             "target": goal.target_value,
             "reached": goal.is_reached,
-        },
+        }
+        | extra,
     )
-    return goal
 
 
 def _notify_goal_reached(goal: Goal, before: int, actor) -> None:
@@ -81,21 +87,7 @@ def goal_progress_from_board(*, actor, goal: Goal, value: int) -> Goal:
     before = goal.current_value
     goal.current_value = value
     goal.save(update_fields=["current_value", "updated_at"])
-    _notify_goal_reached(goal, before, actor)
-    event_record(
-        platform=goal.platform,
-        kind=Kind.GOAL_UPDATED,
-        actor=actor,
-        data={
-            "goal": goal.pk,
-            "title": goal.title,
-            "from": before,
-            "to": value,
-            "target": goal.target_value,
-            "reached": goal.is_reached,
-            "source": "board",
-        },
-    )
+    _goal_changed(goal, before, actor, source="board")
     return goal
 
 
