@@ -8,6 +8,7 @@ from django.test import override_settings
 from common import live
 from platforms.models import Role, Status, Visibility
 from tasks import services
+from tests import sockets
 from tests.factories import PlatformFactory, UserFactory, member_of
 from tests.servers import REDIS_URL, redis_answers
 
@@ -88,3 +89,10 @@ def live_mode(request):
     else:
         with override_settings(REDIS_URL=""):
             yield "memory"
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_frames():
+    sockets.pending.clear()
+    yield
+    sockets.pending.clear()

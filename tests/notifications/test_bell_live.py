@@ -10,7 +10,7 @@ from django.conf import settings
 from django.test import Client
 
 from config.asgi import application
-from tests.tasks.test_consumers import create, open_socket, request, world
+from tests.sockets import create, open_socket, request, world
 
 
 @pytest.mark.django_db(transaction=True)

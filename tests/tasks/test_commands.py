@@ -13,7 +13,7 @@ from django.urls import reverse
 from tasks import commands, services
 from tasks.models import Card, ChecklistItem, Comment
 from tasks.views import CARD_ACTIONS
-from tests.tasks.test_consumers import create, open_socket, request, world
+from tests.sockets import create, open_socket, request, world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -21,7 +21,7 @@ from tasks.commands import COMMANDS
 from tasks.models import Board, BoardEvent, Card, ChecklistItem, Column, Comment
 from tests.factories import PlatformFactory, UserFactory, member_of
 from tests.servers import asgi_server, session_cookie
-from tests.tasks.test_consumers import cookie_for
+from tests.sockets import cookie_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
