@@ -317,8 +317,12 @@
       event.preventDefault();
       var title = form.elements.title.value.trim();
       if (!title) { setStatus(gettext("タイトルを入れてください。"), "error"); return; }
-      if (send({ type: "card.create", column: Number(form.elements.column.value), title: title })) {
+      var secret = form.elements.confidential;
+      var message = { type: "card.create", column: Number(form.elements.column.value), title: title };
+      if (secret && secret.checked) { message.confidential = true; }
+      if (send(message)) {
         form.elements.title.value = "";
+        if (secret) { secret.checked = false; }
       }
     }
   });

@@ -194,3 +194,29 @@ def test_due_filters_use_the_hubs_days_whatever_the_browsers_time_zone(server, t
 
     assert browser_day == (today - timedelta(days=1)).isoformat()
     assert shown == {"overdue": ["昨日まで"], "week": ["今週中"]}
+
+
+def test_quick_add_makes_a_confidential_card_at_once(server, team, new_page):
+    """A card about a person is confidential from its first moment: the other member
+    never sees its title, and its writer stays on it."""
+    board, columns, people = team
+    member = open_board(new_page, server, board, people["member"])
+    coordinator = open_board(new_page, server, board, people["coordinator"])
+    other = UserFactory(display_name="田中")
+    member_of(board.platform, other, Role.MEMBER)
+    onlooker = open_board(new_page, server, board, other)
+
+    quick_add = member.locator(f'form.card-create:has(input[name=column][value="{columns[1].pk}"])')
+    quick_add.get_by_label("カードを追加").fill("Dさん 生活の相談")
+    quick_add.get_by_label("個人情報を含む（コーディネーターと担当者だけが見られる）").check()
+    quick_add.get_by_role("button", name="追加").click()
+
+    expect(titles(coordinator, columns[1])).to_have_text(["Dさん 生活の相談"])
+    expect(onlooker.locator(f'ol.cards[data-column="{columns[1].pk}"] li.card')).to_have_count(1)
+    expect(onlooker.get_by_text("Dさん 生活の相談")).to_have_count(0)
+    card = Card.objects.get(title="Dさん 生活の相談")
+    assert card.confidential is True
+    assert list(card.assignees.all()) == [people["member"]]
+    expect(
+        quick_add.get_by_label("個人情報を含む（コーディネーターと担当者だけが見られる）")
+    ).not_to_be_checked()

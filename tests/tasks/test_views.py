@@ -315,3 +315,19 @@ def test_export_data_for_a_member_redacts_confidential_cards(crew, board, column
 
     assert "Aさん" not in str(data["boards"])
     assert data["boards"][0]["cards"][0]["redacted"] is True
+
+
+def test_no_js_quick_add_makes_a_confidential_card_at_once(client, crew, board, columns):
+    client.force_login(crew["member"])
+
+    response = client.post(
+        reverse("tasks:card-create", args=[board.platform_id, board.pk]),
+        {"column": columns[0].pk, "title": "Dさん 生活の相談", "confidential": "true"},
+    )
+    client.force_login(crew["other"])
+    page = client.get(board_url(board)).content.decode()
+
+    card = Card.objects.get(title="Dさん 生活の相談")
+    assert response.status_code == 302
+    assert (card.confidential, list(card.assignees.all())) == (True, [crew["member"]])
+    assert "Dさん 生活の相談" not in page
