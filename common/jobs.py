@@ -25,7 +25,9 @@ def enqueue(name: str, *args) -> bool:
     global _broker_paused_until
     app = current_app
     if app.conf.task_always_eager:
-        app.loader.import_default_modules()
+        if name not in app.tasks:
+            # Discovery walks every app's modules: once, not on every enqueue.
+            app.loader.import_default_modules()
         app.tasks[name].apply(args=args)
         return True
     if time.monotonic() < _broker_paused_until:

@@ -24,7 +24,7 @@ from notifications.kinds import NoticeKind
 from notifications.services import notify
 from platforms import permissions as platform_policy
 from platforms.models import Goal, Membership, Platform
-from platforms.services import goal_progress_from_board
+from platforms.services import goal_progress_from_board, require_writable
 
 from . import live, notices
 from . import permissions as policy
@@ -114,9 +114,7 @@ def require_board_manager(role, board: Board) -> None:
 def require_board_creator(role, platform) -> None:
     if not platform_policy.is_coordinator(role):
         raise PermissionDenied(_("ボードを作れるのはコーディネーターだけです。"))
-    reason = platform_policy.read_only_reason(platform)
-    if reason is not None:
-        raise PermissionDenied(reason)
+    require_writable(platform)
 
 
 def _emit(

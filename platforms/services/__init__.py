@@ -19,6 +19,7 @@ from .guards import (
     require_inviter,
     require_join_request_decider,
     require_status_changer,
+    require_writable,
 )
 from .invitations import (
     invitation_accept,
@@ -72,4 +73,5 @@ __all__ = [
     "require_join_requester",
     "require_coordinator_page",
     "require_status_changer",
+    "require_writable",
 ]

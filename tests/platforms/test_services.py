@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from platforms import services
+from platforms.live import platform_channel
 from platforms.models import (
     CharterRevision,
     Invitation,
@@ -745,3 +746,33 @@ def test_membership_actions_refused_when_read_only(coordinator, status):
     membership.refresh_from_db()
     assert membership.role == Role.MEMBER
     assert platform.events.count() == 0
+
+
+def test_platform_changes_are_announced_on_its_live_channel_after_commit(
+    coordinator, platform, member, published, django_capture_on_commit_callbacks
+):
+    """platforms tells whoever listens (a board's sockets) on `platform.<id>`; it calls
+    into no app above it, and says nothing before the change is committed."""
+    observer = UserFactory()
+    membership = member_of(platform, observer)
+    channel = platform_channel(platform.pk)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.membership_role_change(
+            actor=coordinator, membership=membership, role=Role.OBSERVER
+        )
+        services.membership_remove(
+            actor=coordinator, membership=Membership.objects.get(user=member, platform=platform)
+        )
+    assert published.controls(channel) == []
+    for callback in callbacks:
+        callback()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.platform_transition(
+            actor=coordinator, platform=platform, to_status=Status.CANCELLED
+        )
+
+    assert published.controls(channel) == [
+        {"kind": "role_changed", "user": observer.pk},
+        {"kind": "member_gone", "user": member.pk, "reason": "removed"},
+        {"kind": "closed", "reason": "platform_cancelled"},
+    ]
