@@ -152,7 +152,7 @@ def _run_client(config: dict) -> dict:
 def _server(port: int) -> list[str]:
     return [
         sys.executable, "-m", "uvicorn", "config.asgi:application",
-        "--host", "127.0.0.1", "--port", str(port), "--ws-max-size", "65536",
+        "--host", "127.0.0.1", "--port", str(port), "--ws-max-size", "65536", "--ws-per-message-deflate", "false",
         "--lifespan", "off", "--log-level", "warning", "--no-access-log",
         "--ws", os.environ.get("BENCH_WS", "websockets-sansio"),
     ]  # fmt: skip

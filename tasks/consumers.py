@@ -22,7 +22,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from common.live import hub
-from common.live.fastsend import finish_send, start_send
+from common.live.fastsend import finish_send, frame_writer, start_send, text_frame
 
 from . import commands, selectors, services
 from .events import card_for
@@ -126,6 +126,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
     channel_layer_alias = None
     board = None
     writer = None
+    write_frame = None
 
     @property
     def tags(self) -> set[str]:
@@ -151,6 +152,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.queue = asyncio.Queue()
         self.writer_busy = True  # until the first sync has been sent
         await self.accept()
+        self.write_frame = frame_writer(self.base_send)
         board, platform = self._channels()
         await hub().join(board, self, presence=True)
         await hub().join(platform, self)
@@ -192,9 +194,12 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.queue.put_nowait(("control", control))
 
     def _write_now(self, text: str) -> None:
-        """The frame written now (common.live.fastsend); if the transport pushes
-        back, the rest of that send is handed to the writer task, and later frames
-        queue behind it."""
+        """The frame written now (common.live.fastsend): the shared pre-encoded frame
+        when the socket takes it, else the ASGI send driven by hand; if the transport
+        pushes back, the rest of that send is handed to the writer task, and later
+        frames queue behind it."""
+        if self.write_frame is not None and self.write_frame(text_frame(text)):
+            return
         send = self.base_send({"type": "websocket.send", "text": text})
         waiting_for = start_send(send)
         if waiting_for is not None:

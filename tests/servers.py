@@ -42,11 +42,9 @@ def test_database_url() -> str:
 
 
 @contextmanager
-def asgi_server(
-    *, redis_url: str = "", startup_seconds: float = 30, ws: str | None = None, env=None
-):
-    """uvicorn as `make run` starts it; `ws` picks another WebSocket implementation,
-    `env` adds settings."""
+def asgi_server(*, redis_url: str = "", startup_seconds: float = 30, options=None, env=None):
+    """uvicorn as `make run` starts it; `options` changes some of its options (e.g.
+    {"--ws": "websockets"}), `env` adds settings."""
     port = free_port()
     env = (
         os.environ
@@ -59,8 +57,8 @@ def asgi_server(
         | (env or {})
     )
     command = uvicorn_command("127.0.0.1", port)
-    if ws is not None:
-        command[command.index("--ws") + 1] = ws
+    for option, value in (options or {}).items():
+        command[command.index(option) + 1] = value
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [*command, "--log-level", "warning"],
         cwd=ROOT,

@@ -142,3 +142,13 @@ def test_compose_runs_the_web_tier_as_several_processes_sharing_redis(monkeypatc
     assert uvicorn.Config("config.asgi:application").workers == int(environment["WEB_CONCURRENCY"])
     # Without Redis, `make run` keeps one process whatever WEB_CONCURRENCY says.
     assert uvicorn_command("127.0.0.1", 8000, workers=1)[-2:] == ["--workers", "1"]
+
+
+def test_compose_serves_the_web_tier_as_make_run_does():
+    """Same server flags (the WebSocket implementation fast send relies on, no
+    compression, the frame size limit) in docker-compose as in `manage.py serve`."""
+    from common.management.commands.serve import uvicorn_command
+
+    web = shlex.split(_compose()["services"]["web"]["command"])[-1]
+    compose_argv = shlex.split(web.split("&&")[-1])
+    assert compose_argv == uvicorn_command("0.0.0.0", 8000)[2:]  # noqa: S104

@@ -6,12 +6,13 @@ send that waits."""
 
 import asyncio
 import socket
+from contextlib import asynccontextmanager
 
 import pytest
 import uvicorn
 import websockets
 
-from common.live.fastsend import finish_send, start_send
+from common.live.fastsend import finish_send, frame_writer, start_send, text_frame
 
 # The implementations fast send supports: what `make run` and docker-compose use
 # (common.management.commands.serve). uvicorn's legacy `websockets` one does not meet
@@ -43,33 +44,115 @@ def app_sending_by_hand(results: list):
     return app
 
 
-@pytest.mark.asyncio
-@pytest.mark.parametrize("ws", SUPPORTED_WS)
-async def test_a_send_to_a_ready_socket_finishes_without_waiting(ws):
-    results: list[bool] = []
+@asynccontextmanager
+async def serving(app, *, ws: str, deflate: bool = False):
+    """A real uvicorn in this event loop; yields its WebSocket URL."""
     port = free_port()
     config = uvicorn.Config(
-        app_sending_by_hand(results),
+        app,
         host="127.0.0.1",
         port=port,
         ws=ws,
+        ws_per_message_deflate=deflate,
         lifespan="off",
         log_level="warning",
     )
     server = uvicorn.Server(config)
-    serving = asyncio.create_task(server.serve())
+    task = asyncio.create_task(server.serve())
     try:
         async with asyncio.timeout(10):
             while not server.started:
                 await asyncio.sleep(0.02)
-            async with websockets.connect(f"ws://127.0.0.1:{port}/") as client:
-                frames = [await client.recv() for _ in range(FRAMES + 1)]
+        yield f"ws://127.0.0.1:{port}/"
     finally:
         server.should_exit = True
-        await asyncio.wait_for(serving, 10)
+        await asyncio.wait_for(task, 10)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("ws", SUPPORTED_WS)
+async def test_a_send_to_a_ready_socket_finishes_without_waiting(ws):
+    results: list[bool] = []
+    async with (
+        serving(app_sending_by_hand(results), ws=ws) as url,
+        websockets.connect(url) as client,
+    ):
+        frames = [await client.recv() for _ in range(FRAMES + 1)]
 
     assert frames == [str(n) for n in range(FRAMES)] + ["done"]
     assert results == [True] * FRAMES
+
+
+# Short, multi-byte, and the 16- and 64-bit length encodings of a frame.
+TEXTS = ["a", "非公開のカード 🙂", "x" * 200, "あ" * 30_000]
+
+
+def app_writing_frames(report: dict):
+    async def app(scope, receive, send):
+        await receive()
+        await send({"type": "websocket.accept"})
+        write = frame_writer(send)
+        report["writer"] = write is not None
+        if write is not None:
+            # Pre-encoded frames and ordinary sends, interleaved, keep their order.
+            report["written"] = [write(text_frame(text)) for text in TEXTS]
+            await send({"type": "websocket.send", "text": "between"})
+            report["written"].append(write(text_frame("after")))
+            # A transport pushing back takes no pre-encoded frame (the ASGI send waits).
+            send.__self__.pause_writing()
+            report["while_pushed_back"] = write(text_frame("not now"))
+            send.__self__.resume_writing()
+        await send({"type": "websocket.send", "text": "done"})
+        await receive()  # websocket.disconnect
+        if write is not None:
+            report["after_close"] = write(text_frame("too late"))
+
+    return app
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("ws", SUPPORTED_WS)
+async def test_one_pre_encoded_frame_is_written_to_a_socket_as_is(ws):
+    report: dict = {}
+    async with serving(app_writing_frames(report), ws=ws) as url:
+        # Browsers offer compression; the server declines it (serve's uvicorn_command).
+        async with websockets.connect(url, compression="deflate") as client:
+            received = [await client.recv() for _ in range(len(TEXTS) + 3)]
+        async with asyncio.timeout(5):
+            while "after_close" not in report:
+                await asyncio.sleep(0.01)
+
+    assert report["writer"] is True
+    assert report["written"] == [True] * (len(TEXTS) + 1)
+    assert received == [*TEXTS, "between", "after", "done"]
+    assert report["while_pushed_back"] is False
+    assert report["after_close"] is False  # nothing written to a closed socket
+
+
+@pytest.mark.asyncio
+async def test_a_socket_that_negotiated_compression_gets_no_pre_encoded_frames():
+    report: dict = {}
+    server = serving(app_writing_frames(report), ws="websockets-sansio", deflate=True)
+    async with server as url, websockets.connect(url, compression="deflate") as client:
+        assert await client.recv() == "done"
+
+    assert report["writer"] is False
+
+
+@pytest.mark.asyncio
+async def test_another_server_implementation_gets_no_pre_encoded_frames():
+    report: dict = {}
+    server = serving(app_writing_frames(report), ws="websockets")
+    async with server as url, websockets.connect(url) as client:
+        assert await client.recv() == "done"
+
+    assert report["writer"] is False
+
+
+def test_a_frame_is_encoded_once_per_text():
+    text = "card.moved " * 10
+    assert text_frame(text) is text_frame(text)
+    assert text_frame(text)[:2] == bytes([0x81, len(text.encode())])  # FIN + text, unmasked
 
 
 @pytest.mark.asyncio

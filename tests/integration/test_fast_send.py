@@ -1,7 +1,9 @@
 """Live frames reach every socket complete and in order with fast send on (the
-default, with `make run`'s `--ws websockets-sansio`) and off (HUB_LIVE_FAST_SEND=
-false: every frame through the socket's writer task), and with fast send off on
-uvicorn's legacy `websockets` implementation, which fast send does not support."""
+default, with `make run`'s `--ws websockets-sansio` and no compression: one
+pre-encoded frame written to every socket), on with compression negotiated (each
+socket's own ASGI send, driven by hand), and off (HUB_LIVE_FAST_SEND=false: every
+frame through the socket's writer task), and with fast send off on uvicorn's legacy
+`websockets` implementation, which fast send does not support."""
 
 import asyncio
 import json
@@ -74,14 +76,20 @@ async def _events(base, board, columns, card, cookies) -> list[list[int]]:
 
 
 @pytest.mark.parametrize(
-    ("ws", "fast_send"),
-    [("websockets-sansio", "true"), ("websockets-sansio", "false"), ("websockets", "false")],
+    ("ws", "deflate", "fast_send"),
+    [
+        ("websockets-sansio", "false", "true"),
+        ("websockets-sansio", "true", "true"),
+        ("websockets-sansio", "false", "false"),
+        ("websockets", "false", "false"),
+    ],
 )
-def test_every_frame_arrives_once_and_in_order(ws, fast_send):
+def test_every_frame_arrives_once_and_in_order(ws, deflate, fast_send):
     board, columns, card, cookies = _world()
     first = Board.objects.get(pk=board.pk).seq + 1
+    options = {"--ws": ws, "--ws-per-message-deflate": deflate}
 
-    with asgi_server(ws=ws, env={"HUB_LIVE_FAST_SEND": fast_send}) as base:
+    with asgi_server(options=options, env={"HUB_LIVE_FAST_SEND": fast_send}) as base:
         received = asyncio.run(_events(base, board, columns, card, cookies))
 
     assert received == [list(range(first, first + MOVES))] * WATCHERS

@@ -25,7 +25,12 @@ STOP_SECONDS = 10
 def uvicorn_command(host: str, port: int, *, workers: int | None = None) -> list[str]:
     """The ASGI server as `make run` starts it (tests start the very same command):
     small WebSocket frames only, no lifespan events. Without `workers`, uvicorn runs
-    WEB_CONCURRENCY processes (1 when unset)."""
+    WEB_CONCURRENCY processes (1 when unset).
+
+    No WebSocket compression: live frames are small (well under 1 KB), compressing
+    them costs each socket its own zlib state and each send its own work, and an
+    uncompressed frame is the same bytes for every socket, so the hub builds it once
+    and writes it to all (common.live.fastsend, docs/live.md)."""
     extra = ["--workers", str(workers)] if workers is not None else []
     return [
         sys.executable,
@@ -40,6 +45,8 @@ def uvicorn_command(host: str, port: int, *, workers: int | None = None) -> list
         "websockets-sansio",
         "--ws-max-size",
         "65536",
+        "--ws-per-message-deflate",
+        "false",
         "--lifespan",
         "off",
         *extra,
