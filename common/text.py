@@ -90,3 +90,8 @@ def search_key(*parts: str) -> str:
     「ﾎﾞﾗﾝﾃｨｱ」 and 「ぼらんてぃあ」 find each other."""
     joined = " ".join(p for p in parts if p)
     return jaconv.kata2hira(unicodedata.normalize("NFKC", joined)).lower()
+
+
+def katakana(value: str) -> str:
+    """A reading as full-width katakana, however it was typed (ひらがな, ｶﾀｶﾅ)."""
+    return jaconv.hira2kata(unicodedata.normalize("NFKC", value)).strip()

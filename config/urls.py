@@ -1,14 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
-from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from common.ids import IdConverter
+from config.views import favicon
 
 register_converter(IdConverter, "id")
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="platforms:platform-list"), name="home"),
+    path("favicon.ico", favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),

@@ -2,7 +2,12 @@
 another app asked them to go (platforms sends someone who accepted an invitation to
 the platform; see platforms.receivers)."""
 
+from urllib.parse import urlencode
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
+
+from .services import name_wanted
 
 # Set by another app during the request; read once.
 LANDING_SESSION_KEY = "invitation_landing_url"
@@ -19,7 +24,11 @@ class AccountAdapter(DefaultAccountAdapter):
         return default
 
     def get_login_redirect_url(self, request):
-        return self._landing(request, super().get_login_redirect_url(request))
+        landing = self._landing(request, super().get_login_redirect_url(request))
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and name_wanted(user):
+            return f"{reverse('members:name')}?{urlencode({'next': landing})}"
+        return landing
 
     def get_signup_redirect_url(self, request):
         return self._landing(request, super().get_signup_redirect_url(request))

@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from common.text import validate_single_line
 
+# What others see of a person who has not given a name yet.
+NAMELESS = _("（名前未登録）")
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -47,8 +50,21 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField(_("メールアドレス"), unique=True)
     display_name = models.CharField(
-        _("表示名"), max_length=60, blank=True, validators=[validate_single_line]
+        _("氏名"),
+        max_length=60,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("ほかの人に見える名前です。"),
     )
+    name_kana = models.CharField(
+        _("フリガナ"),
+        max_length=60,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("読み方を知らせたいときに。"),
+    )
+    # When a person without a name was asked for one (once; they may skip it).
+    name_asked_at = models.DateTimeField(null=True, blank=True, editable=False)
     area = models.CharField(
         _("地域"), max_length=100, blank=True, help_text=_("例：豊中市 第三中学校区")
     )
@@ -80,8 +96,9 @@ class User(AbstractUser):
 
     @property
     def name(self):
-        """What other people see: the display name, or the part of the email before @."""
-        return self.display_name or self.email.split("@", 1)[0]
+        """What other people see. Never anything taken from the email address: an
+        address is private, and its local part is often not a name at all."""
+        return self.display_name or str(NAMELESS)
 
     def skill_list(self):
         raw = self.skills.replace("、", ",")

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Organisation, OrganisationMembership, User
@@ -12,12 +13,23 @@ from .permissions import is_organisation_admin
 def profile_update(*, actor: User, data: dict) -> User:
     """`data` comes from a valid ProfileForm. Live board events look names up when
     they are built, so a new name shows on the next one, whoever changed it."""
-    for field in ("display_name", "area", "skills", "introduction", "participation"):
+    for field in ("display_name", "name_kana", "area", "skills", "introduction", "participation"):
         if field in data:
             setattr(actor, field, data[field])
     actor.full_clean(exclude=["password"])
     actor.save()
     return actor
+
+
+def name_wanted(user: User) -> bool:
+    """True, once, for a person who has no name yet: the moment to ask for it. A
+    person who skips the question is not asked again; the profile page stays open."""
+    if user.display_name or user.name_asked_at is not None:
+        return False
+    return (
+        User.objects.filter(pk=user.pk, name_asked_at=None).update(name_asked_at=timezone.now())
+        == 1
+    )
 
 
 @transaction.atomic

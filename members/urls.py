@@ -6,6 +6,7 @@ app_name = "members"
 
 urlpatterns = [
     path("me/", views.profile_edit, name="profile"),
+    path("me/name/", views.name_edit, name="name"),
     path("organisations/", views.organisation_list, name="organisation-list"),
     path("organisations/new/", views.organisation_create, name="organisation-create"),
     path(

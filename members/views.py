@@ -5,11 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import selectors, services
-from .forms import OrganisationForm, ProfileForm
+from .forms import NameForm, OrganisationForm, ProfileForm
 from .models import OrganisationKind
 from .permissions import (
     access_organisation,
@@ -36,6 +38,36 @@ def profile_edit(request):
             "form": form,
             "organisations": selectors.organisation_list_for_user(user=request.user),
         },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _next_url(request) -> str:
+    """Where to go after the name question: `next` if it is one of our pages."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return reverse("platforms:dashboard")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def name_edit(request):
+    """The one question asked of a person without a name (members.services.name_wanted);
+    they may answer it or go on without."""
+    form = NameForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.profile_update(actor=request.user, data=form.cleaned_data)
+        messages.success(request, _("お名前を登録しました。"))
+        return redirect(_next_url(request))
+    if request.method == "POST":
+        request.user.refresh_from_db()
+    return render(
+        request,
+        "members/name_form.html",
+        {"form": form, "next": _next_url(request)},
         status=400 if request.method == "POST" else 200,
     )
 

@@ -39,6 +39,13 @@ def platform_list_public(*, query: str = "", area: str = "", kind: str = ""):
     return _search(platforms, query=query, area=area, kind=kind).order_by("deadline", "pk")
 
 
+def platform_list_recruiting():
+    """Public platforms looking for people now, soonest deadline first."""
+    return Platform.objects.filter(visibility=Visibility.PUBLIC, status=Status.RECRUITING).order_by(
+        "deadline", "pk"
+    )
+
+
 def platform_list_archived(*, user, query: str = "", area: str = "", kind: str = ""):
     """Archived platforms: public ones, and private ones the user took part in."""
     visible = Q(visibility=Visibility.PUBLIC)

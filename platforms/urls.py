@@ -5,6 +5,7 @@ from . import views
 app_name = "platforms"
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("platforms/", views.platform_list, name="platform-list"),
     path("platforms/archive/", views.platform_archive_list, name="platform-archive"),

@@ -10,7 +10,7 @@ from members.models import User
 from .services import forget_payloads_naming
 
 # Fields a person's shown name is made of (User.name).
-NAME_FIELDS = frozenset({"display_name", "email"})
+NAME_FIELDS = frozenset({"display_name"})
 
 
 @receiver(post_save, sender=User, dispatch_uid="tasks.forget_payloads_on_rename")

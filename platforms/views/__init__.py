@@ -2,6 +2,7 @@
 Services refuse; pages only choose which controls to show (permissions.can_*)."""
 
 from .goals import goal_create, goal_delete, goal_edit
+from .home import home
 from .invitations import invitation_detail, invitation_list, invitation_respond, invitation_revoke
 from .join_requests import (
     join_request_create,
@@ -28,6 +29,7 @@ __all__ = [
     "goal_create",
     "goal_delete",
     "goal_edit",
+    "home",
     "invitation_detail",
     "invitation_list",
     "invitation_respond",

@@ -15,8 +15,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "hikikomori-support-2026"
 
 
-def sign_up_and_confirm(page, base, email):
+def sign_up_and_confirm(page, base, email, name="新しい参加者"):
     page.goto(base + "/accounts/signup/")
+    page.get_by_label("氏名").fill(name)
+    page.get_by_label("フリガナ").fill("あたらしい さんかしゃ")
     page.fill("#id_email", email)
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)

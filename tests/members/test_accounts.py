@@ -24,9 +24,11 @@ def link_in(message, pattern):
     return match.group(1)
 
 
-def sign_up(client, email):
+def sign_up(client, email, name="山田 花子", **fields):
     return client.post(
-        reverse("account_signup"), {"email": email, "password1": PASSWORD, "password2": PASSWORD}
+        reverse("account_signup"),
+        {"display_name": name, "email": email, "password1": PASSWORD, "password2": PASSWORD}
+        | fields,
     )
 
 

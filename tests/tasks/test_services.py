@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from members.models import NAMELESS
 from platforms.models import PlatformEvent, Status
 from tasks import services
 from tasks.live import board_channel
@@ -603,7 +604,8 @@ def test_a_name_changed_outside_the_profile_page_reaches_the_next_move(crew, boa
     )
 
     assert moved["card"]["assignees"] == [{"id": crew["other"].pk, "name": "管理画面で変更"}]
-    assert moved["card"]["helpers"]["claimed"] == [{"id": crew["member"].pk, "name": "new.address"}]
+    # A cleared name shows as "not given", never as part of the email address.
+    assert moved["card"]["helpers"]["claimed"] == [{"id": crew["member"].pk, "name": str(NAMELESS)}]
 
 
 def test_a_login_keeps_the_cached_payloads(crew, board, columns):
