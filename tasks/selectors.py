@@ -1,11 +1,15 @@
 """Reads shared by the board page, the socket snapshot, replay and the activity feed.
 Each takes a fixed number of queries whatever the number of cards."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from platforms.models import Role
+from members.models import User
+from platforms.models import Role, Status
+from platforms.permissions import role_subquery
 
 from .events import (
     card_for,
@@ -15,7 +19,7 @@ from .events import (
     event_message,
     redact_event,
 )
-from .models import Board, BoardEvent, Card, Column
+from .models import Board, BoardEvent, Card, Column, HelperClaim
 from .permissions import can_see_card
 
 REPLAY_LIMIT = 500
@@ -159,3 +163,65 @@ def filter_cards(
             continue
         result.append(card)
     return result
+
+
+# --- わたしの仕事: one person's cards across their platforms ---------------------------
+
+# The order of the groups on the page, and their keys.
+WORK_GROUPS = ("overdue", "today", "this_week", "later", "no_date")
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    card: Card
+    assigned: bool
+    helping: bool
+    watching: bool
+    visible: bool  # False: a confidential card the reader may not read (title hidden)
+
+
+def work_group(due: date | None, today: date) -> str:
+    """Which group a due date falls in, seen on `today` (Asia/Tokyo); the week ends
+    on Sunday."""
+    if due is None:
+        return "no_date"
+    if due < today:
+        return "overdue"
+    if due == today:
+        return "today"
+    if due <= today + timedelta(days=6 - today.weekday()):
+        return "this_week"
+    return "later"
+
+
+def my_work(*, user, today: date | None = None) -> dict[str, list[WorkItem]]:
+    """The cards `user` is assigned to, took a helper slot on or watches, on the live
+    platforms they belong to (not archived or cancelled; not archived boards, columns
+    or cards), grouped by due date. Two queries, however many cards."""
+    today = today or timezone.localdate()
+    assignments = Card.assignees.through.objects.filter(card=OuterRef("pk"), user=user)
+    watches = Card.watchers.through.objects.filter(card=OuterRef("pk"), user=user)
+    cards = (
+        Card.objects.filter(archived=False, board__archived=False, column__archived=False)
+        .exclude(board__platform__status__in=[Status.ARCHIVED, Status.CANCELLED])
+        .annotate(
+            reader_role=role_subquery(user, "board__platform"),
+            is_assigned=Exists(assignments),
+            is_helping=Exists(HelperClaim.objects.filter(card=OuterRef("pk"), user=user)),
+            is_watching=Exists(watches),
+        )
+        .filter(Q(is_assigned=True) | Q(is_helping=True) | Q(is_watching=True))
+        .filter(reader_role__isnull=False)
+        .select_related("board__platform", "column")
+        .prefetch_related(Prefetch("assignees", queryset=User.objects.only("pk")))
+        .order_by("due_date", "board__platform__name", "title", "pk")
+    )
+    groups: dict[str, list[WorkItem]] = {key: [] for key in WORK_GROUPS}
+    for card in cards:
+        visible = can_see_card(
+            user.pk, card.reader_role, card.confidential, [u.pk for u in card.assignees.all()]
+        )
+        groups[work_group(card.due_date, today)].append(
+            WorkItem(card, card.is_assigned, card.is_helping, card.is_watching, visible)
+        )
+    return groups

@@ -8,6 +8,7 @@ board = "platforms/<id:platform_id>/boards/<id:board_id>/"
 card = board + "cards/<id:card_id>/"
 
 urlpatterns = [
+    path("my-work/", views.my_work, name="my-work"),
     path("platforms/<id:platform_id>/boards/", views.board_list, name="board-list"),
     path("platforms/<id:platform_id>/activity/", views.platform_activity, name="platform-activity"),
     path(board, views.board_detail, name="board-detail"),

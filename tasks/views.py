@@ -43,6 +43,26 @@ def _command(request, name: str, board, data, back: str, success: str | None = N
 
 
 @login_required
+@require_GET
+def my_work(request):
+    """わたしの仕事: what I am assigned to, helping with or watching, by due date."""
+    groups = selectors.my_work(user=request.user)
+    titles = {
+        "overdue": _("期限切れ"),
+        "today": _("今日"),
+        "this_week": _("今週"),
+        "later": _("来週以降"),
+        "no_date": _("期日なし"),
+    }
+    sections = [(key, titles[key], items) for key, items in groups.items()]
+    return render(
+        request,
+        "tasks/my_work.html",
+        {"sections": sections, "count": sum(len(items) for items in groups.values())},
+    )
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def board_list(request, platform_id):
     platform, role = policy.access_boards_of(request.user, platform_id)

@@ -217,6 +217,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[協働ハブ] "
 LANGUAGE_CODE = "ja"
 # Each language is named in itself, as language switchers do.
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
+FORMAT_MODULE_PATH = ["config.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True

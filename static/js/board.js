@@ -86,6 +86,16 @@
   }
 
   // --- rendering ------------------------------------------------------------------------
+  // A due date as the server's pages show it (DATE_FORMAT): 2026年11月30日, or
+  // November 30, 2026; built from the parts so no time zone can shift the day.
+  var dateFormat = new Intl.DateTimeFormat(document.documentElement.lang === "en" ? "en-US" : "ja-JP",
+    { year: "numeric", month: "long", day: "numeric" });
+  function formatDate(iso) {
+    var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    if (!parts) { return iso || ""; }
+    return dateFormat.format(new Date(+parts[1], +parts[2] - 1, +parts[3]));
+  }
+
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
@@ -142,7 +152,11 @@
     if (card.confidential) { li.appendChild(el("span", { "class": "badge-secret" }, gettext("非公開"))); }
     var meta = el("p", { "class": "card-meta" });
     card.labels.forEach(function (name) { meta.appendChild(el("span", { "class": "label" }, name)); });
-    if (card.due) { meta.appendChild(el("span", { "class": "due" }, gettext("期日") + " " + card.due)); }
+    if (card.due) {
+      var due = el("span", { "class": "due" }, gettext("期日") + " ");
+      due.appendChild(el("time", { datetime: card.due }, formatDate(card.due)));
+      meta.appendChild(due);
+    }
     card.assignees.forEach(function (a) { meta.appendChild(el("span", { "class": "assignee" }, a.name)); });
     if (card.helpers.needed) {
       meta.appendChild(el("span", { "class": "helpers" },

@@ -220,3 +220,31 @@ def test_quick_add_makes_a_confidential_card_at_once(server, team, new_page):
     expect(
         quick_add.get_by_label("個人情報を含む（コーディネーターと担当者だけが見られる）")
     ).not_to_be_checked()
+
+
+def test_a_due_date_reads_the_same_before_and_after_the_live_board_draws_it(server, team, new_page):
+    board, columns, people = team
+    card = Card.objects.get(title="Aさん面談")
+    services.card_update(
+        actor=people["coordinator"],
+        board=board,
+        card_id=card.pk,
+        version=card.version,
+        fields={"due": "2026-11-30"},
+    )
+    page = new_page()
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": session_cookie(people["member"]),
+                "url": server,
+            }
+        ]
+    )
+    page.goto(server + board.get_absolute_url())
+    drawn_by_server = page.locator("li.card .due time").first.inner_text()
+    expect(page.get_by_test_id("board-status")).to_have_text("最新の状態です。")
+
+    assert drawn_by_server == "2026年11月30日"
+    expect(page.locator("li.card .due time")).to_have_text(["2026年11月30日"])
