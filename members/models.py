@@ -65,6 +65,11 @@ class User(AbstractUser):
     )
     # When a person without a name was asked for one (once; they may skip it).
     name_asked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The secret in this person's calendar feed URL (tasks.views.calendar_feed);
+    # calendar apps cannot sign in, so the URL is the key. None: no feed.
+    calendar_token = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
     area = models.CharField(
         _("地域"), max_length=100, blank=True, help_text=_("例：豊中市 第三中学校区")
     )

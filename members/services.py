@@ -1,5 +1,7 @@
 """Every change of state for people and organisations."""
 
+import secrets
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +21,19 @@ def profile_update(*, actor: User, data: dict) -> User:
     actor.full_clean(exclude=["password"])
     actor.save()
     return actor
+
+
+def calendar_feed_reset(*, actor: User) -> str:
+    """A new secret for the person's calendar feed URL; the old URL stops working at
+    once (it may have been shared by mistake)."""
+    actor.calendar_token = secrets.token_urlsafe(32)
+    actor.save(update_fields=["calendar_token"])
+    return actor.calendar_token
+
+
+def calendar_feed_stop(*, actor: User) -> None:
+    actor.calendar_token = None
+    actor.save(update_fields=["calendar_token"])
 
 
 def name_wanted(user: User) -> bool:

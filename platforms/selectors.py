@@ -110,6 +110,16 @@ def platform_list_for_user(*, user):
     )
 
 
+def platform_deadlines_for_user(*, user):
+    """The live platforms the user belongs to (not archived or cancelled), for their
+    deadlines."""
+    return (
+        Platform.objects.filter(memberships__user=user)
+        .exclude(status__in=[Status.ARCHIVED, Status.CANCELLED])
+        .order_by("deadline", "pk")
+    )
+
+
 def join_request_list_to_decide(*, user):
     """Pending join requests on platforms the user coordinates."""
     return (

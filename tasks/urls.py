@@ -9,6 +9,8 @@ card = board + "cards/<id:card_id>/"
 
 urlpatterns = [
     path("my-work/", views.my_work, name="my-work"),
+    path("my-work/calendar/", views.calendar_settings, name="calendar-settings"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
     path("platforms/<id:platform_id>/boards/", views.board_list, name="board-list"),
     path("platforms/<id:platform_id>/activity/", views.platform_activity, name="platform-activity"),
     path(board, views.board_detail, name="board-detail"),

@@ -1,20 +1,25 @@
 """Board pages. The live board page works without JavaScript through these forms;
 with it, board.js sends the same changes over the socket to the same services."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from members import services as member_services
+from members.models import User
 from platforms.models import Membership
 
 from . import commands, selectors, services
 from . import permissions as policy
+from .calendar import calendar_for
 from .events import card_for, card_payload
 from .forms import (
     BoardForm,
@@ -59,6 +64,56 @@ def my_work(request):
         request,
         "tasks/my_work.html",
         {"sections": sections, "count": sum(len(items) for items in groups.values())},
+    )
+
+
+# What a feed URL's secret looks like (members.services.calendar_feed_reset).
+CALENDAR_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+
+
+@require_GET
+def calendar_feed(request, token):
+    """A person's calendar feed (tasks.calendar). Calendar apps cannot sign in: the
+    secret in the URL is the key, and an unknown or reset one finds nothing."""
+    user = None
+    if CALENDAR_TOKEN.fullmatch(token):
+        user = User.objects.filter(calendar_token=token, is_active=True).first()
+    if user is None:
+        return HttpResponse(
+            _("このカレンダーのURLは使えません。作り直された可能性があります。"),
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(calendar_for(user), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="hub.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_settings(request):
+    """Where a person gets, resets or stops their calendar feed URL."""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "reset":
+            member_services.calendar_feed_reset(actor=request.user)
+            messages.success(request, _("新しいURLを作りました。前のURLはもう使えません。"))
+        elif action == "stop":
+            member_services.calendar_feed_stop(actor=request.user)
+            messages.success(request, _("カレンダーの配信を止めました。"))
+        else:
+            messages.error(request, _("操作を選んでください。"))
+        return redirect("tasks:calendar-settings")
+    token = request.user.calendar_token
+    feed_url = ""
+    if token:
+        feed_url = request.build_absolute_uri(reverse("tasks:calendar-feed", args=[token]))
+    return render(
+        request,
+        "tasks/calendar_settings.html",
+        {"feed_url": feed_url, "webcal_url": re.sub(r"^https?://", "webcal://", feed_url)},
     )
 
 
