@@ -17,7 +17,7 @@ from common.live import Audience
 from platforms import permissions as platform_policy
 from platforms.models import Role
 
-from .models import Board, Card
+from .models import Board, Card, Column
 
 
 def access_board(user, platform_id, board_id) -> tuple[Board, str]:
@@ -53,6 +53,14 @@ def access_card(board, card_id) -> Card:
     try:
         return Card.objects.for_payload().get(pk=parse_id(card_id), board=board)
     except (Card.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+
+
+def access_column(board, column_id) -> Column:
+    """A live column of a board the reader may open (access_board first), or a 404."""
+    try:
+        return Column.objects.get(pk=parse_id(column_id), board=board, archived=False)
+    except (Column.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.confirm import confirm_page
 from members import services as member_services
 from members.models import User
 from platforms.models import Membership
@@ -363,10 +364,25 @@ def column_move(request, platform_id, board_id, column_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def column_archive(request, platform_id, board_id, column_id):
+    """POST archives the column; GET asks first."""
     board, role = policy.access_board(request.user, platform_id, board_id)
     services.require_board_manager(role, board)
+    if request.method == "GET":
+        column = policy.access_column(board, column_id)
+        return confirm_page(
+            request,
+            title=_("列「%(name)s」をアーカイブしますか？") % {"name": column.name},
+            consequences=[
+                _("列はボードから消えます。"),
+                _("カードが残っている列はアーカイブできません。先にカードを移してください。"),
+            ],
+            reversible=False,
+            action=reverse("tasks:column-archive", args=[board.platform_id, board.pk, column.pk]),
+            button=_("列をアーカイブ"),
+            back=board.get_absolute_url(),
+        )
     return _command(
         request,
         "column.archive",

@@ -4,8 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
+
+from common.confirm import confirm_page
 
 from .. import permissions as policy
 from .. import services
@@ -48,10 +51,27 @@ def goal_edit(request, platform_id, goal_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def goal_delete(request, platform_id, goal_id):
+    """POST deletes the goal; GET asks first."""
     platform, role = policy.access_platform(request.user, platform_id)
     goal = policy.access_goal(platform, goal_id)
+    if request.method == "GET":
+        guard(services.require_goal_manager, request.user, platform)
+        return confirm_page(
+            request,
+            title=_("目標「%(title)s」を削除しますか？") % {"title": goal.title},
+            consequences=[
+                _("目標と、その進み具合（%(current)s／%(target)s%(unit)s）が消えます。")
+                % {"current": goal.current_value, "target": goal.target_value, "unit": goal.unit},
+                _("この目標につながっているボードの列は、どの目標にもつながらなくなります。"),
+                _("削除したことは履歴に残ります。"),
+            ],
+            reversible=False,
+            action=reverse("platforms:goal-delete", args=[platform.pk, goal.pk]),
+            button=_("削除する"),
+            back=platform.get_absolute_url(),
+        )
     try:
         services.goal_remove(actor=request.user, goal=goal)
     except ValidationError as error:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.confirm import confirm_page
 from members.adapter import INVITATION_SESSION_KEY
 
 from .. import permissions as policy
@@ -42,10 +43,26 @@ def invitation_list(request, platform_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def invitation_revoke(request, platform_id, invitation_id):
+    """POST revokes the invitation; GET asks first."""
     platform, role = policy.access_platform(request.user, platform_id)
     invitation = policy.access_platform_invitation(role, platform, invitation_id)
+    if request.method == "GET":
+        guard(services.require_invitation_revoker, request.user, platform)
+        return confirm_page(
+            request,
+            title=_("%(email)s への招待を取り消しますか？") % {"email": invitation.email},
+            consequences=[
+                _("招待のメールにあるリンクは使えなくなります。"),
+                _("取り消したことは履歴に残ります。"),
+            ],
+            reversible=False,
+            undo_note=_("同じアドレスを、もう一度招待することはできます。"),
+            action=reverse("platforms:invitation-revoke", args=[platform.pk, invitation.pk]),
+            button=_("招待を取り消す"),
+            back=reverse("platforms:invitation-list", args=[platform.pk]),
+        )
     try:
         services.invitation_revoke(actor=request.user, invitation=invitation)
     except ValidationError as error:

@@ -10,9 +10,11 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
+from common.confirm import confirm_page
 from common.spreadsheet import csv_response
 
 from .. import permissions as policy
@@ -26,7 +28,7 @@ from ..forms import (
     RoleForm,
     TransitionForm,
 )
-from ..models import Platform, Role
+from ..models import Platform, Role, Status
 from .shared import form_page, guard, refused
 
 
@@ -64,6 +66,7 @@ def platform_detail(request, platform_id):
     platform, role = policy.access_platform(request.user, platform_id)
     user = request.user
     can_change_status = policy.can_change_status(role, platform)
+    next_statuses = services.next_statuses(platform) if can_change_status else []
     context = selectors.platform_get_for_page(
         platform=platform, with_members=policy.can_see_members(role)
     ) | {
@@ -80,7 +83,8 @@ def platform_detail(request, platform_id):
         "can_leave": policy.can_leave_platform(role, platform),
         "can_request": policy.can_request_to_join(user, role, platform),
         "pending_request": policy.pending_join_request_of(user, platform),
-        "next_statuses": services.next_statuses(platform) if can_change_status else [],
+        "next_statuses": next_statuses,
+        "ending_statuses": [s for s in next_statuses if s in ENDING_STATUSES],
         "role_form": RoleForm(),
     }
     return render(request, "platforms/platform_detail.html", context)
@@ -144,11 +148,47 @@ def platform_history(request, platform_id):
     )
 
 
+# Steps that end a platform for good: the page asks before them.
+ENDING_STATUSES = (Status.ARCHIVED, Status.CANCELLED)
+
+
+def _confirm_ending(request, platform, to_status):
+    """Archiving and cancelling end a platform for good: ask first."""
+    consequences = [
+        _("プラットフォームもボードも読むだけになり、だれも変更できなくなります。"),
+        _("返事待ちの招待は取り消されます。"),
+        _("参加者全員に、状態が変わったことをお知らせします。"),
+    ]
+    if to_status == Status.ARCHIVED:
+        title = _("「%(name)s」をアーカイブしますか？") % {"name": platform.name}
+        consequences.append(_("アーカイブの一覧に載り、記録として残ります。"))
+        button = _("アーカイブする")
+    else:
+        title = _("「%(name)s」を中止しますか？") % {"name": platform.name}
+        button = _("中止する")
+    return confirm_page(
+        request,
+        title=title,
+        consequences=consequences,
+        reversible=False,
+        action=reverse("platforms:platform-transition", args=[platform.pk]),
+        fields={"to_status": to_status},
+        button=button,
+        back=platform.get_absolute_url(),
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def platform_transition(request, platform_id):
+    """POST moves the platform on; GET asks first for a step that ends it."""
     platform, role = policy.access_platform(request.user, platform_id)
     guard(services.require_status_changer, request.user, platform)
+    if request.method == "GET":
+        to_status = request.GET.get("to_status")
+        if to_status in ENDING_STATUSES:
+            return _confirm_ending(request, platform, to_status)
+        return redirect(platform)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("指定された状態はありません。"))

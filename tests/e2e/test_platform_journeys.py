@@ -38,6 +38,9 @@ def log_in(page, base, email, password="pass-word-2026"):
 
 def step(page, status):
     page.click(f"[data-testid=to-{status}]")
+    if status in ("archived", "cancelled"):  # a step that ends it asks first
+        expect(page.get_by_test_id("undo")).to_contain_text("元に戻せません")
+        page.get_by_test_id("confirm").click()
     with translation.override("ja"):
         label = str(Status(status).label)
     expect(page.get_by_test_id("status")).to_have_text(label)
