@@ -11,7 +11,7 @@ class TasksConfig(AppConfig):
     def ready(self):
         from notifications import reminders
 
-        from . import exports, notices, receivers  # noqa: F401 - registers kinds, parts, receivers
+        from . import attention, exports, notices, receivers  # noqa: F401 - registers kinds, parts, receivers
         from .reminders import card_reminders_send
 
         reminders.register("tasks.cards", card_reminders_send)

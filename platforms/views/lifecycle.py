@@ -19,6 +19,7 @@ from common.spreadsheet import csv_response
 
 from .. import permissions as policy
 from .. import selectors, services
+from ..attention import needs_attention
 from ..exports import platform_export_csv_rows, platform_export_data
 from ..forms import (
     CharterForm,
@@ -247,11 +248,15 @@ def platform_export(request, platform_id, fmt):
 @require_GET
 def dashboard(request):
     user = request.user
+    platforms = list(selectors.platform_list_for_user(user=user))
     return render(
         request,
         "platforms/dashboard.html",
         {
-            "platforms": selectors.platform_list_for_user(user=user),
+            "platforms": platforms,
+            "live_platforms": [p for p in platforms if p.status not in ENDING_STATUSES],
+            "ended_platforms": [p for p in platforms if p.status in ENDING_STATUSES],
+            "attention": needs_attention(user),
             "to_decide": selectors.join_request_list_to_decide(user=user),
             "invitations": selectors.invitation_list_for_user(user=user),
             "my_requests": selectors.join_request_list_of_user(user=user),
