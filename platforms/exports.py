@@ -9,7 +9,15 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import CHARTER_FIELDS, EVALUATION_FIELDS, Platform
+from .models import (
+    CHARTER_FIELDS,
+    EVALUATION_FIELDS,
+    Platform,
+    PlatformEvent,
+    Role,
+    Status,
+    Visibility,
+)
 
 # What an exported history entry may carry from its data: never an email address
 # (invitations record one) or anything else that identifies a person outside the hub.
@@ -89,13 +97,34 @@ def platform_export_data(platform: Platform, viewer=None) -> dict:
     }
 
 
+def event_description(kind: str, data: dict) -> str:
+    """What happened, in words: 状態の変更：募集中 → 活動中, not status.changed."""
+    try:
+        text = str(PlatformEvent.Kind(kind).label)
+    except ValueError:
+        return kind
+    before, after = data.get("from"), data.get("to")
+    if kind == PlatformEvent.Kind.STATUS_CHANGED and {before, after} <= set(Status.values):
+        text += f"：{Status(before).label} → {Status(after).label}"
+    return text
+
+
+def visibility_word(value: str) -> str:
+    return _("公開") if value == Visibility.PUBLIC else _("非公開")
+
+
 def platform_export_csv_rows(platform: Platform, viewer=None):
-    """Rows of (section, item, value, extra) that open cleanly in Excel."""
+    """Rows of (section, item, value, extra) that open cleanly in Excel, in words
+    people use (コーディネーター, 公開, 状態の変更：募集中 → 活動中), not the codes."""
     data = platform_export_data(platform, viewer)
     yield [_("区分"), _("項目"), _("内容"), _("補足")]
     for field in CHARTER_FIELDS:
         label = str(Platform._meta.get_field(field).verbose_name)
-        yield [_("憲章"), label, data["charter"][field], ""]
+        value = data["charter"][field]
+        if field == "visibility":
+            value = visibility_word(value)
+        yield [_("憲章"), label, value, ""]
+    yield [_("憲章"), _("状態"), Status(data["status"]).label, ""]
     for field in EVALUATION_FIELDS:
         label = str(Platform._meta.get_field(field).verbose_name)
         yield [_("評価"), label, data["evaluation"][field], ""]
@@ -107,8 +136,18 @@ def platform_export_csv_rows(platform: Platform, viewer=None):
             "",
         ]
     for member in data["members"]:
-        yield [_("参加者"), member["name"], member["role"], member["organisation"] or ""]
+        yield [
+            _("参加者"),
+            member["name"],
+            Role(member["role"]).label,
+            member["organisation"] or "",
+        ]
     for name, part in _PARTS.items():
         yield from part.csv_rows(data[name])
     for event in data["events"]:
-        yield [_("履歴"), event["at"], event["kind"], event["by"] or ""]
+        yield [
+            _("履歴"),
+            event["at"],
+            event_description(event["kind"], event["data"]),
+            event["by"] or "",
+        ]

@@ -10,6 +10,7 @@ the same rule. Services refuse (platforms.services.guards); pages ask the can_*
 predicates only to decide which controls to show.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.utils import timezone
@@ -115,6 +116,15 @@ def can_manage_members(role, platform) -> bool:
 
 def can_invite(role, platform) -> bool:
     return is_coordinator(role) and platform.status in INVITABLE_STATUSES
+
+
+def access_report(user, platform_id):
+    """A platform's report is for its members: (platform, role), a 404 where the
+    platform is hidden, a 403 with the reason where it is only not theirs."""
+    platform, role = access_platform(user, platform_id)
+    if not is_member(role):
+        raise PermissionDenied(_("報告書は、このプラットフォームの参加者だけが見られます。"))
+    return platform, role
 
 
 def can_export_platform(role, platform) -> bool:

@@ -28,6 +28,12 @@ urlpatterns = [
         views.platform_export,
         name="platform-export",
     ),
+    path("platforms/<id:platform_id>/report/", views.platform_report_view, name="platform-report"),
+    path(
+        "platforms/<id:platform_id>/report.xlsx",
+        views.platform_report_xlsx,
+        name="platform-report-xlsx",
+    ),
     path("platforms/<id:platform_id>/goals/new/", views.goal_create, name="goal-create"),
     path(
         "platforms/<id:platform_id>/goals/<id:goal_id>/edit/",

@@ -23,6 +23,7 @@ from .lifecycle import (
     platform_transition,
 )
 from .memberships import membership_leave, membership_remove, membership_role
+from .reports import platform_report_view, platform_report_xlsx
 
 __all__ = [
     "dashboard",
@@ -41,6 +42,8 @@ __all__ = [
     "membership_leave",
     "membership_remove",
     "membership_role",
+    "platform_report_view",
+    "platform_report_xlsx",
     "platform_archive_list",
     "platform_create",
     "platform_detail",

@@ -1,7 +1,10 @@
 """Whole journeys in a real browser: launch to archive, and asking to join."""
 
+import io
 from datetime import timedelta
+from pathlib import Path
 
+import openpyxl
 import pytest
 from django.utils import timezone, translation
 from playwright.sync_api import expect
@@ -118,6 +121,25 @@ def test_launch_invite_close_and_archive(live_server, new_page, screenshot):
     expect(coordinator.locator(".platform-list")).to_contain_text("ひきこもり経験者の職場体験")
     platform.refresh_from_db()
     assert platform.status == Status.ARCHIVED
+
+    # The volunteer prints the report and saves it as a spreadsheet.
+    volunteer.goto(base + platform.get_absolute_url())
+    volunteer.click("[data-testid=report-link]")
+    expect(volunteer.locator("h1")).to_contain_text("事業報告")
+    expect(volunteer.locator("main")).to_contain_text("2人が就労につながった")
+    volunteer.emulate_media(media="print")
+    expect(volunteer.locator(".site-header")).to_be_hidden()
+    pdf = volunteer.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 2  # the page break
+    volunteer.emulate_media(media="screen")
+    with volunteer.expect_download() as download:
+        volunteer.click("[data-testid=report-xlsx]")
+    assert download.value.suggested_filename == f"platform-{platform.pk}-report.xlsx"
+    workbook = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    assert workbook.sheetnames[:2] == ["概要", "目標"]
+    assert ["名称", "ひきこもり経験者の職場体験"] in [
+        list(r) for r in workbook["概要"].iter_rows(values_only=True)
+    ]
 
 
 def test_stranger_asks_to_join_and_coordinator_approves(live_server, new_page, screenshot):

@@ -714,6 +714,10 @@ def test_export_json_and_csv(client, coordinator):
     assert rows[0] == ["区分", "項目", "内容", "補足"]
     assert ["憲章", "名称", "若者サポート", ""] in rows
     assert ["目標", "就職した若者", "3 / 3人", ""] in rows
+    # Words people use, not internal codes.
+    assert ["参加者", coordinator.name, "コーディネーター", ""] in rows
+    assert ["憲章", "状態", "アーカイブ済み", ""] in rows
+    assert ["憲章", str(Platform._meta.get_field("visibility").verbose_name), "公開", ""] in rows
     assert as_csv["Content-Disposition"] == f'attachment; filename="platform-{platform.pk}.csv"'
 
 
@@ -858,7 +862,7 @@ def test_csv_export_writes_formulas_as_text(client, crew, board, columns):
     response = client.get(reverse("platforms:platform-export", args=[board.platform_id, "csv"]))
 
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    titles = [row[1] for row in rows if row[0] == board.name]
+    titles = [row[1] for row in rows if row[0] == "カード"]
     assert sorted(titles) == sorted(["'" + f for f in FORMULAS] + ["普通の-カード"])
     cells = [cell for row in rows for cell in row]
     assert [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r", "＝")] == []
@@ -931,3 +935,17 @@ def test_an_invitation_typed_in_full_width_reaches_the_address(
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [["newcomer@example.jp"]]
     assert platform.invitations.get().email == "newcomer@example.jp"
+
+
+def test_csv_history_says_what_happened_in_words(client, coordinator, platform):
+    services.platform_transition(actor=coordinator, platform=platform, to_status=Status.ACTIVE)
+    client.force_login(coordinator)
+
+    response = client.get(reverse("platforms:platform-export", args=[platform.pk, "csv"]))
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    history = [row[2] for row in rows if row[0] == "履歴"]
+    assert "状態の変更：募集中 → 活動中" in history
+    assert not [
+        cell for row in rows for cell in row if cell in ("status.changed", "coordinator", "public")
+    ]

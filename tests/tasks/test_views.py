@@ -303,7 +303,7 @@ def test_platform_export_includes_boards_with_the_confidentiality_rule(
 
     titles = sorted(card["title"] for card in data["boards"][0]["cards"])
     assert titles == ["Aさんの生活状況", "職場見学"]
-    assert "就労支援,職場見学,相談・アセスメント," in rows
+    assert "カード,職場見学,就労支援／相談・アセスメント,公開" in rows
 
 
 def test_export_data_for_a_member_redacts_confidential_cards(crew, board, columns):
