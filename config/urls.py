@@ -4,6 +4,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from common.ids import IdConverter
 from config.views import favicon
+from members.views import SignupView
 
 register_converter(IdConverter, "id")
 
@@ -11,6 +12,8 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Before allauth's own: sign-up starts with an invitation's address.
+    path("accounts/signup/", SignupView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("", include("members.urls")),
     path("", include("platforms.urls")),

@@ -13,6 +13,8 @@ from .services import name_wanted
 LANDING_SESSION_KEY = "invitation_landing_url"
 # An invitation's token, kept in the session while its invitee signs up and confirms.
 INVITATION_SESSION_KEY = "invitation_token"
+# The address an invitation went to: the sign-up form starts with it.
+INVITED_EMAIL_SESSION_KEY = "invited_email"
 
 
 class AccountAdapter(DefaultAccountAdapter):

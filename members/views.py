@@ -1,5 +1,6 @@
 """Profile and organisation pages."""
 
+from allauth.account import views as allauth_views
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import selectors, services
+from .adapter import INVITED_EMAIL_SESSION_KEY
 from .forms import NameForm, OrganisationForm, ProfileForm
 from .models import OrganisationKind
 from .permissions import (
@@ -40,6 +42,18 @@ def profile_edit(request):
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+class SignupView(allauth_views.SignupView):
+    """allauth's sign-up, starting with the address an invitation was sent to when the
+    person came from one (platforms keeps it in the session)."""
+
+    def get_initial(self):
+        initial = super().get_initial()
+        invited = self.request.session.get(INVITED_EMAIL_SESSION_KEY)
+        if invited:
+            initial["email"] = invited
+        return initial
 
 
 def _next_url(request) -> str:

@@ -39,6 +39,15 @@ INVITED = register(
         render=lambda n: _("%(actor)sさんから「%(name)s」に招待されました。") % _words(n),
     )
 )
+INVITATION_ACCEPTED = register(
+    NoticeKind(
+        key="invitation.accepted",
+        label=gettext_lazy("招待した人の参加"),
+        email=IMMEDIATE,
+        push=True,
+        render=lambda n: _("%(actor)sさんが招待を受けて「%(name)s」に参加しました。") % _words(n),
+    )
+)
 JOIN_REQUESTED = register(
     NoticeKind(
         key="join.requested",

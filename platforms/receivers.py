@@ -1,5 +1,7 @@
-"""What platforms does when something happens elsewhere: an invitee who confirms the
-invited address joins at once (their invitation's token is in the session)."""
+"""What platforms does when something happens elsewhere: an invitee who signs up from
+an invitation (its token is in the session) and confirms the invited address joins at
+once; one who signed up with another address lands on the invitation, to accept it
+there (the link is the proof, but joining stays their own click)."""
 
 import logging
 
@@ -21,8 +23,11 @@ def invitation_accept_on_confirmation(sender, request, email_address, **kwargs) 
     token = session.get(INVITATION_SESSION_KEY) if session is not None else None
     if not token:
         return
-    invitation = Invitation.objects.filter(token=token, email__iexact=email_address.email).first()
+    invitation = Invitation.objects.filter(token=token).first()
     if invitation is None:
+        return
+    if invitation.email.lower() != email_address.email.lower():
+        session[LANDING_SESSION_KEY] = invitation.get_absolute_url()
         return
     try:
         invitation_accept(actor=email_address.user, invitation=invitation)

@@ -71,6 +71,11 @@ urlpatterns = [
         views.invitation_revoke,
         name="invitation-revoke",
     ),
+    path(
+        "platforms/<id:platform_id>/invitations/<id:invitation_id>/resend/",
+        views.invitation_resend,
+        name="invitation-resend",
+    ),
     path("platforms/<id:platform_id>/leave/", views.membership_leave, name="membership-leave"),
     path(
         "platforms/<id:platform_id>/members/<id:membership_id>/remove/",

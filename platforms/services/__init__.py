@@ -28,6 +28,8 @@ from .invitations import (
     invitation_accept,
     invitation_create,
     invitation_decline,
+    invitation_is_for,
+    invitation_resend,
     invitation_revoke,
 )
 from .join_requests import (
@@ -56,6 +58,8 @@ __all__ = [
     "invitation_accept",
     "invitation_create",
     "invitation_decline",
+    "invitation_is_for",
+    "invitation_resend",
     "invitation_revoke",
     "join_request_create",
     "join_request_decide",

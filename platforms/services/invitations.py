@@ -1,13 +1,16 @@
 """Invitations by email, to people with or without an account: sent through the
-notifications outbox, answered by the invited person signed in with that address."""
+notifications outbox and answered by whoever holds the link, signed in. The link is
+the proof (people have several addresses, and sign up with the one they use); the
+coordinators see who accepted which invitation and are told at once."""
 
 import secrets
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +21,7 @@ from notifications.services import email_send_later, notify
 from .. import notices
 from .. import permissions as policy
 from ..models import Invitation, JoinRequest, Membership, Platform, PlatformEvent, Role
-from .guards import event_record, locked, require_invitation_revoker, require_inviter
+from .guards import event_record, locked, members, require_invitation_revoker, require_inviter
 
 Kind = PlatformEvent.Kind
 
@@ -111,23 +114,29 @@ def _open_invitation_for(actor, invitation: Invitation) -> Invitation:
         raise ValidationError(
             _("この招待は有効期限が切れています。コーディネーターに再送を頼んでください。")
         )
-    if not _has_verified_email(actor, invitation.email):
-        raise PermissionDenied(
-            _("この招待は %(email)s あてです。そのメールアドレスでログインしてください。")
-            % {"email": invitation.email}
-        )
     return invitation
 
 
-def _has_verified_email(user, email: str) -> bool:
-    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+def invitation_is_for(user, invitation: Invitation) -> bool:
+    """Whether the invitation was sent to one of the user's confirmed addresses."""
+    return EmailAddress.objects.filter(
+        user=user, email__iexact=invitation.email, verified=True
+    ).exists()
 
 
 @transaction.atomic
 def invitation_accept(*, actor, invitation: Invitation) -> Membership:
-    """The invited person (signed in with the invited, verified email) joins."""
+    """Whoever holds the invitation's link joins, signed in with any address (the
+    coordinators see who, and are told). A member already in is refused, unless the
+    invitation was sent to them: it stays for the person it was meant for."""
     platform = locked(invitation.platform)
     invitation = _open_invitation_for(actor, invitation)
+    if Membership.objects.filter(platform=platform, user=actor).exists() and not invitation_is_for(
+        actor, invitation
+    ):
+        raise ValidationError(
+            _("あなたはすでに参加者です。この招待は、招待された方のために残しておきます。")
+        )
     membership, created = Membership.objects.get_or_create(
         platform=platform, user=actor, defaults={"role": invitation.role}
     )
@@ -144,7 +153,38 @@ def invitation_accept(*, actor, invitation: Invitation) -> Membership:
         actor=actor,
         data={"role": membership.role, "new": created},
     )
+    notify(
+        recipients=members(platform, roles=[Role.COORDINATOR]),
+        kind=notices.INVITATION_ACCEPTED,
+        platform=platform,
+        actor=actor,
+        url=reverse("platforms:invitation-list", args=[platform.pk]),
+    )
     return membership
+
+
+# A coordinator may send an invitation's email again after this long (not sooner: a
+# double click or an impatient hand must not flood someone's inbox).
+RESEND_AFTER = timedelta(minutes=10)
+
+
+@transaction.atomic
+def invitation_resend(*, actor, invitation: Invitation) -> Invitation:
+    """Sends the same link again and gives it a fresh validity period (an expired
+    invitation opens again)."""
+    platform = locked(invitation.platform)
+    require_inviter(actor, platform)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != Invitation.Status.PENDING:
+        raise ValidationError(_("返事のあった招待や取り消した招待は送り直せません。"))
+    valid = timedelta(days=settings.INVITATION_VALID_DAYS)
+    last_sent = invitation.expires_at - valid
+    if timezone.now() - last_sent < RESEND_AFTER:
+        raise ValidationError(_("少し前に送ったばかりです。10分ほどたってから送り直してください。"))
+    invitation.expires_at = timezone.now() + valid
+    invitation.save(update_fields=["expires_at"])
+    email_send_later(message="platforms.invitation", ref=invitation.pk, address=invitation.email)
+    return invitation
 
 
 @transaction.atomic

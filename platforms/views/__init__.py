@@ -3,7 +3,13 @@ Services refuse; pages only choose which controls to show (permissions.can_*).""
 
 from .goals import goal_create, goal_delete, goal_edit
 from .home import home
-from .invitations import invitation_detail, invitation_list, invitation_respond, invitation_revoke
+from .invitations import (
+    invitation_detail,
+    invitation_list,
+    invitation_resend,
+    invitation_respond,
+    invitation_revoke,
+)
 from .join_requests import (
     join_request_create,
     join_request_decide,
@@ -33,6 +39,7 @@ __all__ = [
     "home",
     "invitation_detail",
     "invitation_list",
+    "invitation_resend",
     "invitation_respond",
     "invitation_revoke",
     "join_request_create",

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.confirm import confirm_page
-from members.adapter import INVITATION_SESSION_KEY
+from members.adapter import INVITATION_SESSION_KEY, INVITED_EMAIL_SESSION_KEY
 
 from .. import permissions as policy
 from .. import selectors, services
@@ -71,6 +71,20 @@ def invitation_revoke(request, platform_id, invitation_id):
     return redirect("platforms:invitation-list", platform.pk)
 
 
+@login_required
+@require_POST
+def invitation_resend(request, platform_id, invitation_id):
+    platform, role = policy.access_platform(request.user, platform_id)
+    invitation = policy.access_platform_invitation(role, platform, invitation_id)
+    back = reverse("platforms:invitation-list", args=[platform.pk])
+    try:
+        services.invitation_resend(actor=request.user, invitation=invitation)
+    except ValidationError as error:
+        return refused(request, error, back)
+    messages.success(request, _("%(email)s に招待を送り直しました。") % {"email": invitation.email})
+    return redirect(back)
+
+
 def _invitation_page(request, invitation, status=200):
     return render(
         request,
@@ -80,6 +94,8 @@ def _invitation_page(request, invitation, status=200):
             "platform": invitation.platform,
             "is_open": policy.invitation_is_open(invitation),
             "platform_closed": invitation.platform.status not in policy.INVITABLE_STATUSES,
+            "sent_elsewhere": request.user.is_authenticated
+            and not services.invitation_is_for(request.user, invitation),
         },
         status=status,
     )
@@ -92,6 +108,7 @@ def invitation_detail(request, token):
     invitation = policy.access_invitation(token)
     if not request.user.is_authenticated and policy.invitation_is_open(invitation):
         request.session[INVITATION_SESSION_KEY] = invitation.token
+        request.session[INVITED_EMAIL_SESSION_KEY] = invitation.email
     return _invitation_page(request, invitation)
 
 
@@ -114,6 +131,7 @@ def invitation_respond(request, token):
         invitation.refresh_from_db()
         return _invitation_page(request, invitation, status=400)
     request.session.pop(INVITATION_SESSION_KEY, None)
+    request.session.pop(INVITED_EMAIL_SESSION_KEY, None)
     if accept:
         messages.success(request, _("プラットフォームに参加しました。"))
         return redirect(invitation.platform)

@@ -175,15 +175,27 @@ def test_invitation_carried_through_signup_lands_in_platform(
     assert client.get(platform.get_absolute_url()).status_code == 200
 
 
-def test_invitation_is_not_accepted_for_a_different_signup_email(
+def test_signing_up_from_an_invitation_with_another_address_lands_on_the_invitation(
     client, coordinator, platform, django_capture_on_commit_callbacks
 ):
+    """The link is the proof, but joining with another address is the person's own
+    click: after confirming they land on the invitation and may accept it there."""
     with django_capture_on_commit_callbacks(execute=True):
-        services.invitation_create(actor=coordinator, platform=platform, email="invited@example.jp")
+        invitation = services.invitation_create(
+            actor=coordinator, platform=platform, email="invited@example.jp"
+        )
     client.get(link_in(mail.outbox[0], "/invitations/"))
     mail.outbox.clear()
 
     sign_up(client, "someone-else@example.jp")
-    client.post(link_in(mail.outbox[0], "/accounts/confirm-email/"))
+    landed = client.post(link_in(mail.outbox[0], "/accounts/confirm-email/"))
+    waiting = Membership.objects.filter(user__email="someone-else@example.jp").exists()
+    client.post(
+        reverse("platforms:invitation-respond", args=[invitation.token]), {"answer": "accept"}
+    )
 
-    assert not Membership.objects.filter(user__email="someone-else@example.jp").exists()
+    assert landed.url == invitation.get_absolute_url()
+    assert waiting is False
+    assert Membership.objects.filter(
+        user__email="someone-else@example.jp", platform=platform
+    ).exists()

@@ -257,7 +257,9 @@ def expected(url, role, kind):
             return "login"
         if kind == "archived":
             return 400
-        return "changed" if role == "invitee" else 403
+        # The link is the proof: whoever holds it joins, signed in with any address;
+        # a member is refused (the invitation stays for whom it was sent to).
+        return 400 if role in MEMBERS else "changed"
     if url in ("detail", "history"):
         return 200 if visible else 404
     if role == "anonymous":

@@ -4,10 +4,13 @@ checked after each call and refusals shown to change nothing."""
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from notifications.models import Notification
+from platforms import notices as platform_notices
 from platforms import services
 from platforms.live import platform_channel
 from platforms.models import (
@@ -572,28 +575,62 @@ def test_invitation_accept_makes_member_with_role(coordinator, platform):
     assert (invitation.status, invitation.accepted_by) == (Invitation.Status.ACCEPTED, invitee)
 
 
-def test_invitation_accept_refused_for_other_email(coordinator, platform):
+def test_the_link_is_the_proof_someone_with_another_address_joins(coordinator, platform):
     invitation = services.invitation_create(
         actor=coordinator, platform=platform, email="a@example.jp"
     )
     other = UserFactory(email="b@example.jp")
 
-    with pytest.raises(PermissionDenied):
-        services.invitation_accept(actor=other, invitation=invitation)
+    membership = services.invitation_accept(actor=other, invitation=invitation)
 
-    assert not Membership.objects.filter(user=other).exists()
+    invitation.refresh_from_db()
+    assert membership.user == other and membership.role == Role.MEMBER
+    assert (invitation.status, invitation.accepted_by) == (Invitation.Status.ACCEPTED, other)
+    told = Notification.objects.get(kind=platform_notices.INVITATION_ACCEPTED.key)
+    assert told.recipient == coordinator and told.actor == other
 
 
-def test_invitation_accept_refused_when_unverified(coordinator, platform):
+def test_a_member_cannot_use_up_an_invitation_meant_for_someone_else(coordinator, platform, member):
     invitation = services.invitation_create(
-        actor=coordinator, platform=platform, email="u@example.jp"
+        actor=coordinator, platform=platform, email="new@example.jp"
     )
-    unverified = UserFactory(email="u@example.jp", verified=False)
 
+    with pytest.raises(ValidationError) as refused:
+        services.invitation_accept(actor=member, invitation=invitation)
+
+    assert "招待された方のために残しておきます" in refused.value.messages[0]
+    assert Invitation.objects.get(pk=invitation.pk).status == Invitation.Status.PENDING
+
+
+def test_resending_gives_the_link_a_fresh_period_and_sends_the_same_link(
+    coordinator, platform, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(timezone.now() - timedelta(days=20)):
+        invitation = services.invitation_create(
+            actor=coordinator, platform=platform, email="r@example.jp"
+        )
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_resend(actor=coordinator, invitation=invitation)
+
+    invitation.refresh_from_db()
+    assert invitation.expires_at > timezone.now() + timedelta(days=1)
+    assert len(mail.outbox) == 1 and invitation.token in mail.outbox[0].body
+
+
+def test_resending_at_once_or_an_answered_invitation_is_refused(coordinator, platform, member):
+    fresh = services.invitation_create(actor=coordinator, platform=platform, email="f@example.jp")
+    with pytest.raises(ValidationError) as too_soon:
+        services.invitation_resend(actor=coordinator, invitation=fresh)
+    services.invitation_revoke(actor=coordinator, invitation=fresh)
+    with pytest.raises(ValidationError) as answered:
+        services.invitation_resend(actor=coordinator, invitation=fresh)
     with pytest.raises(PermissionDenied):
-        services.invitation_accept(actor=unverified, invitation=invitation)
+        services.invitation_resend(actor=member, invitation=fresh)
 
-    assert not Membership.objects.filter(user=unverified).exists()
+    assert "10分ほどたってから" in too_soon.value.messages[0]
+    assert "送り直せません" in answered.value.messages[0]
 
 
 def test_invitation_expired_or_revoked_is_refused(coordinator, platform):

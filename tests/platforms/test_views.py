@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -496,19 +497,53 @@ def test_invitation_accept_through_page_and_replay(client, coordinator, platform
     assert Membership.objects.filter(platform=platform, user=invitee).count() == 1
 
 
-def test_invitation_for_someone_else_is_refused_on_page(client, coordinator, platform, stranger):
+def test_an_invitation_opened_with_another_account_says_so_and_can_be_accepted(
+    client, coordinator, platform, stranger
+):
     invitation = services.invitation_create(
         actor=coordinator, platform=platform, email="other@example.jp"
     )
     client.force_login(stranger)
 
+    page = client.get(reverse("platforms:invitation-detail", args=[invitation.token]))
     response = client.post(
         reverse("platforms:invitation-respond", args=[invitation.token]), {"answer": "accept"}
     )
 
-    assert response.status_code == 403
-    assert "other@example.jp あて" in response.content.decode()
-    assert not Membership.objects.filter(user=stranger).exists()
+    assert "other@example.jp あてに送られました" in page.content.decode()
+    assert response.status_code == 302
+    assert Membership.objects.filter(user=stranger, platform=platform).exists()
+    client.force_login(coordinator)
+    listing = client.get(reverse("platforms:invitation-list", args=[platform.pk])).content.decode()
+    assert "other@example.jp" in listing and f"{stranger.name} さんが参加" in listing
+
+
+def test_coordinators_can_copy_the_link_and_resend(client, coordinator, platform):
+    with time_machine.travel(timezone.now() - timedelta(hours=1)):
+        invitation = services.invitation_create(
+            actor=coordinator, platform=platform, email="line@example.jp"
+        )
+    client.force_login(coordinator)
+    listing = reverse("platforms:invitation-list", args=[platform.pk])
+
+    html = client.get(listing).content.decode()
+    resent = client.post(
+        reverse("platforms:invitation-resend", args=[platform.pk, invitation.pk]), follow=True
+    )
+
+    assert f"http://testserver{invitation.get_absolute_url()}" in html
+    assert "line@example.jp に招待を送り直しました。" in resent.content.decode()
+
+
+def test_signing_up_from_an_invitation_starts_with_its_address(client, coordinator, platform):
+    invitation = services.invitation_create(
+        actor=coordinator, platform=platform, email="invited@example.jp"
+    )
+
+    client.get(reverse("platforms:invitation-detail", args=[invitation.token]))
+    form = client.get(reverse("account_signup")).content.decode()
+
+    assert 'value="invited@example.jp"' in form
 
 
 def test_invitation_unknown_token_is_404(client):
