@@ -16,10 +16,34 @@ def push_field(key: str) -> str:
     return f"push-{key}"
 
 
-class PreferencesForm(forms.Form):
-    """Per kind: email (immediate, digest, off) and push (on, off); then when the
-    digest comes, when pushes keep quiet, and the language of messages."""
+FOLLOW = ""
+PUSH_CHOICES = [("on", _("送る")), ("off", _("送らない"))]
 
+
+def push_value(push: bool | None) -> str:
+    return FOLLOW if push is None else ("on" if push else "off")
+
+
+def push_from(value: str) -> bool | None:
+    return None if value == FOLLOW else value == "on"
+
+
+class PreferencesForm(forms.Form):
+    """One switch per channel for all kinds (email: at once, daily digest, off, or
+    each kind's default; push: on, off, or each kind's default), and per kind the
+    exceptions to it; then when the digest comes, when pushes keep quiet, and the
+    language of messages."""
+
+    email_all = forms.ChoiceField(
+        label=_("メール"),
+        choices=[(FOLLOW, _("お知らせの種類ごとのおすすめ")), *EmailMode.choices],
+        required=False,
+    )
+    push_all = forms.ChoiceField(
+        label=_("プッシュ通知"),
+        choices=[(FOLLOW, _("お知らせの種類ごとのおすすめ")), *PUSH_CHOICES],
+        required=False,
+    )
     language = forms.ChoiceField(label=_("メールと通知の言語"), choices=settings.LANGUAGES)
     digest_hour = forms.TypedChoiceField(
         label=_("まとめメールを送る時刻"), choices=HOURS, coerce=int
@@ -41,12 +65,15 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        follow = [(FOLLOW, _("全体の設定のまま"))]
         for kind in all_kinds():
             if kind.emails:
                 self.fields[email_field(kind.key)] = forms.ChoiceField(
-                    label=kind.label, choices=EmailMode.choices
+                    label=kind.label, choices=follow + list(EmailMode.choices), required=False
                 )
-            self.fields[push_field(kind.key)] = forms.BooleanField(label=kind.label, required=False)
+            self.fields[push_field(kind.key)] = forms.ChoiceField(
+                label=kind.label, choices=follow + PUSH_CHOICES, required=False
+            )
 
     def clean(self):
         cleaned = super().clean()

@@ -130,15 +130,16 @@ class Delivery(models.Model):
 
 
 class Preference(models.Model):
-    """A person's choice for one kind; without a row the defaults apply
-    (the kind's defaults, notifications.kinds)."""
+    """A person's exception for one kind to their switch for all kinds
+    (NotificationSettings.email_all, push_all); an empty email or a null push follows
+    the switch, and without a row both do (notifications.preferences.effective)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
     )
     kind = models.CharField(max_length=40, choices=kinds.choices)
-    email = models.CharField(max_length=10, choices=EmailMode.choices)
-    push = models.BooleanField()
+    email = models.CharField(max_length=10, choices=EmailMode.choices, blank=True, default="")
+    push = models.BooleanField(null=True, blank=True, default=None)
 
     class Meta:
         constraints = [
@@ -164,6 +165,17 @@ class NotificationSettings(models.Model):
     )
     quiet_end_hour = models.PositiveSmallIntegerField(
         _("プッシュ通知を控える時間（終了）"), null=True, blank=True, default=7
+    )
+    # One switch for all kinds per channel; empty (or null) keeps each kind's default.
+    email_all = models.CharField(
+        _("メール（すべてのお知らせ）"),
+        max_length=10,
+        choices=EmailMode.choices,
+        blank=True,
+        default="",
+    )
+    push_all = models.BooleanField(
+        _("プッシュ通知（すべてのお知らせ）"), null=True, blank=True, default=None
     )
 
     class Meta:

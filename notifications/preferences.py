@@ -25,23 +25,37 @@ def default_for(kind: NoticeKind) -> tuple[str, bool]:
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 
-def choices_for(user_ids, kind: NoticeKind) -> dict[int, tuple[str, bool]]:
-    """{user_id: (email mode, push)} for one kind, in one query."""
-    chosen = {
+def effective(kind: NoticeKind, exception, user_settings: NotificationSettings) -> tuple[str, bool]:
+    """(email mode, push) for one kind: the person's exception for the kind if they
+    made one, else their switch for all kinds, else the kind's default. A kind that
+    sends no email (an invitation: its own email is the message) never emails."""
+    email, push = exception if exception is not None else ("", None)
+    default_email, default_push = default_for(kind)
+    email = email or user_settings.email_all or default_email
+    if push is None:
+        push = user_settings.push_all if user_settings.push_all is not None else default_push
+    return (email if kind.emails else OFF, push)
+
+
+def choices_for(user_ids, kind: NoticeKind, user_settings=None) -> dict[int, tuple[str, bool]]:
+    """{user_id: (email mode, push)} for one kind: its exceptions in one query, and the
+    people's settings in another unless given (settings_by_user)."""
+    user_settings = user_settings if user_settings is not None else settings_by_user(user_ids)
+    exceptions = {
         p.user_id: (p.email, p.push)
         for p in Preference.objects.filter(user_id__in=user_ids, kind=kind.key)
     }
-    result = {}
-    for user_id in user_ids:
-        mode, wants_push = chosen.get(user_id, default_for(kind))
-        result[user_id] = (mode if kind.emails else OFF, wants_push)
-    return result
+    return {
+        user_id: effective(kind, exceptions.get(user_id), user_settings[user_id])
+        for user_id in user_ids
+    }
 
 
-def table_for(user) -> dict[str, tuple[str, bool]]:
-    """Every kind's current choice for one person (the preferences page), by key."""
+def table_for(user) -> dict[str, tuple[str, bool | None]]:
+    """Every kind's exception for one person (the preferences page), by key: ("",
+    None) where the kind follows the switches."""
     chosen = {p.kind: (p.email, p.push) for p in Preference.objects.filter(user=user)}
-    return {kind.key: chosen.get(kind.key, default_for(kind)) for kind in all_kinds()}
+    return {kind.key: chosen.get(kind.key, ("", None)) for kind in all_kinds()}
 
 
 def settings_for(user) -> NotificationSettings:

@@ -102,15 +102,14 @@ def notify(
 def _deliveries_create(notifications: list[Notification], kind: NoticeKind) -> None:
     now = timezone.now()
     user_ids = [n.recipient_id for n in notifications]
-    choices = preferences.choices_for(user_ids, kind)
+    user_settings = preferences.settings_by_user(user_ids)
+    choices = preferences.choices_for(user_ids, kind, user_settings)
     pushed = [uid for uid in user_ids if choices[uid][1]]
     subscriptions: dict[int, list[int]] = {}
     for sub_id, user_id in PushSubscription.objects.filter(user_id__in=pushed).values_list(
         "pk", "user_id"
     ):
         subscriptions.setdefault(user_id, []).append(sub_id)
-    digesting = [uid for uid in user_ids if choices[uid][0] == EmailMode.DIGEST]
-    user_settings = preferences.settings_by_user(digesting) if digesting else {}
     rows = []
     for notification in notifications:
         uid = notification.recipient_id
@@ -198,16 +197,26 @@ def _bell_changed(user_ids) -> None:
 
 
 @transaction.atomic
-def preferences_save(*, user, choices: dict, language: str, digest_hour: int, quiet=(None, None)):
-    """Saves a person's choices. `choices` is {kind: (email mode, push)}; kinds left
-    at their default keep no row, so a later change of the defaults reaches them.
-    Digests already waiting move to the new digest time."""
+def preferences_save(
+    *,
+    user,
+    choices: dict,
+    language: str,
+    digest_hour: int,
+    quiet=(None, None),
+    email_all: str = "",
+    push_all: bool | None = None,
+):
+    """Saves a person's choices: one switch per channel for all kinds (`email_all`:
+    an EmailMode or "" for each kind's default; `push_all`: True, False or None),
+    and `choices` {kind: (email mode or "", push or None)}, the exceptions to them.
+    A kind that follows both switches keeps no row. Digests already waiting move to
+    the new digest time."""
     for kind in kinds.all_kinds():
-        default = preferences.default_for(kind)
-        email, push = choices.get(kind.key, default)
+        email, push = choices.get(kind.key, ("", None))
         if not kind.emails:
-            email = default[0]
-        if (email, push) == default:
+            email = ""
+        if email == "" and push is None:
             Preference.objects.filter(user=user, kind=kind.key).delete()
         else:
             Preference.objects.update_or_create(
@@ -220,6 +229,8 @@ def preferences_save(*, user, choices: dict, language: str, digest_hour: int, qu
             "digest_hour": digest_hour,
             "quiet_start_hour": quiet[0],
             "quiet_end_hour": quiet[1],
+            "email_all": email_all,
+            "push_all": push_all,
         },
     )
     Delivery.objects.filter(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import preferences, selectors, services
-from .forms import PreferencesForm, email_field, push_field
+from .forms import PreferencesForm, email_field, push_field, push_from, push_value
 from .text import notification_text
 from .vapid import application_server_key
 
@@ -55,6 +55,8 @@ def preferences_edit(request):
     table = preferences.table_for(request.user)
     user_settings = preferences.settings_for(request.user)
     initial = {
+        "email_all": user_settings.email_all,
+        "push_all": push_value(user_settings.push_all),
         "language": user_settings.language,
         "digest_hour": user_settings.digest_hour,
         "quiet_start_hour": user_settings.quiet_start_hour,
@@ -62,14 +64,16 @@ def preferences_edit(request):
     }
     for kind, (email, push) in table.items():
         initial[email_field(kind)] = email
-        initial[push_field(kind)] = push
+        initial[push_field(kind)] = push_value(push)
     form = PreferencesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.preferences_save(
             user=request.user,
+            email_all=data["email_all"],
+            push_all=push_from(data["push_all"]),
             choices={
-                key: (data.get(email_field(key), table[key][0]), data[push_field(key)])
+                key: (data.get(email_field(key), ""), push_from(data[push_field(key)]))
                 for key in table
             },
             language=data["language"],
@@ -84,6 +88,7 @@ def preferences_edit(request):
         {
             "form": form,
             "devices": selectors.push_devices_for_user(user=request.user),
+            "has_exceptions": any(email or push is not None for email, push in table.values()),
             "application_server_key": application_server_key(),
         },
         status=400 if form.errors else 200,

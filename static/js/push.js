@@ -29,6 +29,24 @@
     return;
   }
 
+  // Push choices matter only where push can arrive: they show when this browser's
+  // subscription is one of the person's registered devices.
+  var registered = Array.prototype.map.call(
+    document.querySelectorAll("[data-testid=device][data-endpoint]"),
+    function (item) { return item.dataset.endpoint; });
+  navigator.serviceWorker.getRegistration("/")
+    .then(function (registration) { return registration ? registration.pushManager.getSubscription() : null; })
+    .then(function (subscription) {
+      if (!subscription || registered.indexOf(subscription.endpoint) === -1) { return; }
+      document.querySelectorAll("[data-push-choice]").forEach(function (node) { node.hidden = false; });
+      document.querySelectorAll("[data-push-hint]").forEach(function (node) { node.hidden = true; });
+    })
+    .catch(function () { /* no registration to read: the choices stay hidden */ });
+
+  // A subscribe() that the browser refuses (a private window, no push service) will
+  // not work later either: it is told apart from our own server failing.
+  function Unavailable() {}
+
   button.addEventListener("click", function () {
     button.disabled = true;
     navigator.serviceWorker.register(setup.dataset.workerUrl, { scope: "/" })
@@ -41,7 +59,7 @@
         return registration.pushManager.subscribe({
           userVisibleOnly: true,
           applicationServerKey: keyBytes(setup.dataset.key)
-        });
+        }).catch(function () { throw new Unavailable(); });
       })
       .then(function (subscription) {
         return fetch(setup.dataset.subscribeUrl, {
@@ -57,7 +75,8 @@
         setTimeout(function () { location.reload(); }, 800);
       })
       .catch(function (error) {
-        if (error !== null) { say("failed"); }
+        if (error instanceof Unavailable) { say("unavailable"); }
+        else if (error !== null) { say("failed"); }
       })
       .then(function () { button.disabled = false; });
   });

@@ -70,7 +70,12 @@ PushManager.prototype.subscribe = function (options) {
   window.__subscribeCalls.push(Array.from(new Uint8Array(options.applicationServerKey)));
   if (%(fail)s) { return Promise.reject(new DOMException("no push service", "AbortError")); }
   var json = {endpoint: %(endpoint)s, expirationTime: null, keys: {p256dh: %(p256dh)s, auth: %(auth)s}};
+  localStorage.setItem("__subscription", json.endpoint);  // the browser keeps it
   return Promise.resolve({endpoint: json.endpoint, toJSON: function () { return json; }});
+};
+PushManager.prototype.getSubscription = function () {
+  var endpoint = localStorage.getItem("__subscription");
+  return Promise.resolve(endpoint ? {endpoint: endpoint} : null);
 };
 """
 
@@ -102,6 +107,8 @@ def test_turning_on_push_registers_the_worker_and_records_this_device(server, ne
     person = UserFactory(display_name="鈴木")
     page, endpoint, public, auth = push_page(new_page, server, person, fail=False)
 
+    expect(page.locator("[name=push_all]")).to_be_hidden()  # no device here yet
+
     page.get_by_test_id("push-enable").click()
 
     expect(page.get_by_test_id("push-status")).to_have_text(
@@ -117,19 +124,22 @@ def test_turning_on_push_registers_the_worker_and_records_this_device(server, ne
     assert (len(key), key[0]) == (65, 4)
     # The page reloads itself and lists the device.
     expect(page.get_by_test_id("device")).to_have_count(1)
+    # Now that this browser is a registered device, its push choices show.
+    expect(page.locator("[name=push_all]")).to_be_visible()
     screenshot(page, "push")
     device = PushSubscription.objects.get(user=person)
     assert (device.endpoint, device.p256dh, device.auth) == (endpoint, public, auth)
 
 
-def test_a_push_service_that_refuses_gets_a_plain_message_and_records_nothing(server, new_page):
+def test_a_browser_that_cannot_subscribe_is_told_so_plainly_and_records_nothing(server, new_page):
     person = UserFactory(display_name="鈴木")
     page, _endpoint, _public, _auth = push_page(new_page, server, person, fail=True)
 
     page.get_by_test_id("push-enable").click()
 
-    expect(page.get_by_test_id("push-status")).to_have_text(
-        "プッシュ通知を登録できませんでした。時間をおいてもう一度お試しください。"
+    # Told plainly that this browser cannot, not to try again later.
+    expect(page.get_by_test_id("push-status")).to_contain_text(
+        "このブラウザではプッシュ通知を受け取れません"
     )
     assert page.evaluate("() => window.__subscribeCalls.length") == 1
     assert not PushSubscription.objects.filter(user=person).exists()

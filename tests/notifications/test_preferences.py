@@ -15,7 +15,7 @@ from notifications.models import (
     Preference,
     PushSubscription,
 )
-from notifications.preferences import TOKYO, default_for
+from notifications.preferences import TOKYO, choices_for, default_for
 from platforms import notices as platform_notices
 from platforms import services as platform_services
 from platforms.models import Status
@@ -29,40 +29,92 @@ AUTH = "tBHItJI5svbpez7KI4CCXg"
 
 
 def form_data(**changes):
-    data = {"language": "ja", "digest_hour": "8", "quiet_start_hour": "22", "quiet_end_hour": "7"}
+    """The form as the page sends it untouched: both switches and every kind on
+    "follow" (empty)."""
+    data = {
+        "language": "ja",
+        "digest_hour": "8",
+        "quiet_start_hour": "22",
+        "quiet_end_hour": "7",
+        "email_all": "",
+        "push_all": "",
+    }
     for kind in all_kinds():
-        email, push = default_for(kind)
-        data[f"email-{kind.key}"] = email
-        if push:
-            data[f"push-{kind.key}"] = "on"
+        if kind.emails:
+            data[f"email-{kind.key}"] = ""
+        data[f"push-{kind.key}"] = ""
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 
 
-def test_the_page_shows_the_defaults_and_saves_only_what_differs(client):
+def test_the_page_offers_one_switch_per_channel_and_exceptions_below(client):
     user = UserFactory()
     client.force_login(user)
-    page = client.get(reverse("notifications:preferences"))
-    html = page.content.decode()
+    html = client.get(reverse("notifications:preferences")).content.decode()
 
-    assert page.status_code == 200
+    assert html.index('name="email_all"') < html.index('name="email-join.requested"')
+    assert 'name="push_all"' in html
     assert "判断を待つ参加申請" in html
-    assert 'name="email-join.requested"' in html
     assert 'name="email-platform.invited"' not in html  # the invitation email is the message
+    # Push choices wait until this browser is a registered device (push.js shows them).
+    assert html.count("data-push-choice hidden") == 2 + len(all_kinds())
 
-    response = client.post(
+
+def test_untouched_the_page_saves_no_exception(client):
+    user = UserFactory()
+    client.force_login(user)
+
+    response = client.post(reverse("notifications:preferences"), form_data(digest_hour="19"))
+
+    assert response.status_code == 302
+    assert not Preference.objects.filter(user=user).exists()
+    saved = NotificationSettings.objects.get(user=user)
+    assert (saved.digest_hour, saved.email_all, saved.push_all) == (19, "", None)
+
+
+def test_one_switch_turns_every_kind_off_but_the_exceptions(client):
+    user = UserFactory()
+    client.force_login(user)
+
+    client.post(
         reverse("notifications:preferences"),
         form_data(
-            **{"email-card.commented": "off", "push-card.mentioned": None, "digest_hour": "19"}
+            email_all="off",
+            push_all="off",
+            **{"email-join.requested": "immediate", "push-card.mentioned": "on"},
         ),
     )
 
-    assert response.status_code == 302
     assert sorted(Preference.objects.filter(user=user).values_list("kind", "email", "push")) == [
-        (card_notices.CARD_COMMENTED.key, "off", False),
-        (card_notices.MENTIONED.key, "immediate", False),
+        (card_notices.MENTIONED.key, "", True),
+        ("join.requested", "immediate", None),
     ]
-    assert NotificationSettings.objects.get(user=user).digest_hour == 19
+    for kind in all_kinds():
+        email, push = choices_for([user.pk], kind)[user.pk]
+        assert email == ("immediate" if kind.key == "join.requested" else "off")
+        assert push is (kind.key == card_notices.MENTIONED.key)
+
+
+def test_the_digest_switch_gathers_every_kind_that_emails(client):
+    user = UserFactory()
+    client.force_login(user)
+
+    client.post(reverse("notifications:preferences"), form_data(email_all="digest"))
+
+    modes = {choices_for([user.pk], kind)[user.pk][0] for kind in all_kinds() if kind.emails}
+    assert modes == {"digest"}
+    invited = next(kind for kind in all_kinds() if not kind.emails)
+    assert choices_for([user.pk], invited)[user.pk][0] == "off"
+
+
+def test_without_choices_each_kind_keeps_its_default():
+    user = UserFactory()
+    for kind in all_kinds():
+        email, push = choices_for([user.pk], kind)[user.pk]
+        assert (email, push) == (
+            (default_for(kind)[0] if kind.emails else "off"),
+            default_for(kind)[1],
+        )
 
 
 def test_changing_the_digest_hour_moves_waiting_digests(client, coordinator, platform, member):
@@ -83,6 +135,8 @@ def test_changing_the_digest_hour_moves_waiting_digests(client, coordinator, pla
         ({"quiet_start_hour": "", "quiet_end_hour": "7"}, "開始と終了の両方を選んでください"),
         ({"quiet_start_hour": "7", "quiet_end_hour": "7"}, "違う時刻にしてください"),
         ({"email-join.requested": "sometimes"}, "正しく選択してください"),
+        ({"email_all": "always"}, "正しく選択してください"),
+        ({"push-card.mentioned": "yes"}, "正しく選択してください"),
         ({"digest_hour": "25"}, "正しく選択してください"),
     ],
 )
