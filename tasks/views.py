@@ -262,6 +262,8 @@ def card_detail(request, platform_id, board_id, card_id):
             "conflict": conflict,
             "comments": card.comments.select_related("author") if visible else [],
             "watching": visible and card.watchers.filter(pk=request.user.pk).exists(),
+            "helping": visible
+            and any(person["id"] == request.user.pk for person in data["helpers"]["claimed"]),
             "history": selectors.past_events_for_reader(
                 history, user_id=request.user.pk, role=role
             ),

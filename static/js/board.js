@@ -1,6 +1,6 @@
 /* Live board: applies the server's events in seq order, sends changes over the socket,
    reconnects by itself and catches up from the last seq it applied.
-   Drag and drop comes from SortableJS; every move also has a keyboard control. */
+   Drag and drop comes from SortableJS; every move also has one "移動…" control per card. */
 (function () {
   "use strict";
 
@@ -113,10 +113,16 @@
       });
   }
 
+  // One "移動…" control per card, a disclosure (it works without JavaScript too, see
+  // tasks/_card.html): the column, the place, and a button. Screen readers hear the
+  // card's title with it.
   function moveControl(card) {
+    var details = el("details", { "class": "move" });
+    details.appendChild(el("summary", { "aria-label": interpolate(gettext("「%s」を移動…"), [card.title]) },
+      gettext("移動…")));
     var form = el("form", { "class": "move-form", "data-card": card.id });
     var id = "move-" + card.id;
-    form.appendChild(el("label", { "for": id }, gettext("移動先")));
+    form.appendChild(el("label", { "for": id }, gettext("移動先の列")));
     var select = el("select", { id: id, name: "column" });
     state.columns.forEach(function (column) {
       var option = el("option", { value: column.id }, column.name);
@@ -124,18 +130,16 @@
       select.appendChild(option);
     });
     form.appendChild(select);
-    var place = el("select", { name: "place", "aria-label": gettext("位置") });
-    place.appendChild(el("option", { value: "bottom" }, gettext("いちばん下")));
-    place.appendChild(el("option", { value: "top" }, gettext("いちばん上")));
+    form.appendChild(el("label", { "for": "place-" + card.id }, gettext("位置")));
+    var place = el("select", { id: "place-" + card.id, name: "place" });
+    [["bottom", gettext("いちばん下")], ["top", gettext("いちばん上")],
+     ["up", gettext("ひとつ上")], ["down", gettext("ひとつ下")]].forEach(function (pair) {
+      place.appendChild(el("option", { value: pair[0] }, pair[1]));
+    });
     form.appendChild(place);
-    form.appendChild(el("button", { type: "submit" }, gettext("移動")));
-    var up = el("button", { type: "button", "class": "step", "data-step": "up",
-      "aria-label": interpolate(gettext("「%s」をひとつ上へ"), [card.title]) }, "↑");
-    var down = el("button", { type: "button", "class": "step", "data-step": "down",
-      "aria-label": interpolate(gettext("「%s」をひとつ下へ"), [card.title]) }, "↓");
-    form.appendChild(up);
-    form.appendChild(down);
-    return form;
+    form.appendChild(el("button", { type: "submit" }, gettext("移動する")));
+    details.appendChild(form);
+    return details;
   }
 
   function cardNode(card) {
@@ -203,6 +207,10 @@
     var touched = new Set([data.card.column]);
     if (before) { touched.add(before.column); }
     touched.forEach(renderColumn);
+    if (focusAfterMove === data.card.id && event.kind === "card.moved") {
+      focusAfterMove = null;
+      refocus(data.card.id);
+    }
     var mine = event.actor && String(event.actor.id) === root.dataset.user;
     if (!mine && event.kind === "card.moved" && !data.card.redacted) {
       var column = state.columns.get(data.card.column);
@@ -311,13 +319,22 @@
     var rest = siblings.filter(function (c) { return c.id !== cardId; });
     var after;
     if (direction === "up") {
-      if (index === 0) { return; }
+      if (index === 0) { return false; }
       after = index >= 2 ? rest[index - 2].id : null;
     } else {
-      if (index === siblings.length - 1) { return; }
+      if (index === siblings.length - 1) { return false; }
       after = rest[index].id;
     }
-    send({ type: "card.move", card: cardId, column: card.column, after: after });
+    return send({ type: "card.move", card: cardId, column: card.column, after: after });
+  }
+
+  // The card moved with the keyboard or the move control keeps the focus once it is
+  // drawn again in its new place (the list is rebuilt around it).
+  var focusAfterMove = null;
+
+  function refocus(cardId) {
+    var node = root.querySelector('li.card[data-card="' + cardId + '"] details.move > summary');
+    if (node) { node.focus(); }
   }
 
   root.addEventListener("submit", function (event) {
@@ -326,7 +343,12 @@
       event.preventDefault();
       var cardId = Number(form.dataset.card || form.closest("li.card").dataset.card);
       var columnId = Number(form.elements.column.value);
-      send({ type: "card.move", card: cardId, column: columnId, after: afterFor(columnId, form.elements.place.value, cardId) });
+      var place = form.elements.place.value;
+      var card = state.cards.get(cardId);
+      var sent = (place === "up" || place === "down") && card && columnId === card.column
+        ? step(cardId, place)
+        : send({ type: "card.move", card: cardId, column: columnId, after: afterFor(columnId, place, cardId) });
+      if (sent) { focusAfterMove = cardId; } else { refocus(cardId); }
     } else if (form.classList.contains("card-create")) {
       event.preventDefault();
       var title = form.elements.title.value.trim();
@@ -341,11 +363,6 @@
     }
   });
 
-  root.addEventListener("click", function (event) {
-    var button = event.target.closest("button.step");
-    if (!button) { return; }
-    step(Number(button.closest("li.card").dataset.card), button.dataset.step);
-  });
 
   if (filtersForm) {
     filtersForm.addEventListener("submit", function (event) {
@@ -356,6 +373,20 @@
     });
     filtersForm.addEventListener("change", function () { filtersForm.requestSubmit(); });
   }
+
+  // A visible cue when columns go past the edge: a line that says so, and a shade on
+  // the side where more columns are (the board is also focusable: arrow keys scroll).
+  var frame = root.parentElement;
+  var scrollHint = document.querySelector("[data-scroll-hint]");
+  function scrollCue() {
+    var more = root.scrollWidth - root.clientWidth > 2;
+    if (scrollHint) { scrollHint.hidden = !more; }
+    frame.classList.toggle("more-left", more && root.scrollLeft > 2);
+    frame.classList.toggle("more-right", more && root.scrollLeft + root.clientWidth < root.scrollWidth - 2);
+  }
+  root.addEventListener("scroll", scrollCue, { passive: true });
+  window.addEventListener("resize", scrollCue);
+  scrollCue();
 
   if (canWrite && window.Sortable) {
     root.querySelectorAll("ol.cards").forEach(function (list) {

@@ -94,8 +94,9 @@ def test_offline_browser_catches_up_when_back(server, team, new_page, screenshot
     screenshot(member, "offline")
     for title, column in (("Aさん面談", columns[2]), ("Bさん面談", columns[3])):
         card = coordinator.locator("li.card", has_text=title)
+        card.locator("details.move > summary").click()
         card.locator("select[name=column]").select_option(str(column.pk))
-        card.locator("button", has_text="移動").first.click()
+        card.get_by_role("button", name="移動する").click()
         expect(titles(coordinator, column)).to_have_text([title])
     # The coordinator's page has applied both moves from the server, so they were
     # published to every socket; the offline page has applied neither.
@@ -113,23 +114,38 @@ def test_offline_browser_catches_up_when_back(server, team, new_page, screenshot
     screenshot(member, "back-online")
 
 
-def test_keyboard_move(server, team, new_page):
+def test_keyboard_move_keeps_focus_on_the_moved_card(server, team, new_page):
     board, columns, people = team
     member = open_board(new_page, server, board, people["member"])
 
-    card = member.locator("li.card", has_text="Aさん面談")
-    card.locator("button.step[data-step=down]").focus()
+    # One labelled "移動…" control per card, announced with the card's title.
+    control = member.locator("li.card", has_text="Aさん面談").locator("details.move > summary")
+    expect(control).to_have_attribute("aria-label", "「Aさん面談」を移動…")
+    expect(member.locator("li.card").first.locator("details.move > summary")).to_have_count(1)
+    control.focus()
     member.keyboard.press("Enter")
+    member.locator("li.card", has_text="Aさん面談").locator("select[name=place]").select_option(
+        "down"
+    )
+    member.locator("li.card", has_text="Aさん面談").get_by_role("button", name="移動する").press(
+        "Enter"
+    )
+
     expect(titles(member, columns[0])).to_have_text(["Bさん面談", "Aさん面談", "Cさん面談"])
-    select = member.locator("li.card", has_text="Cさん面談").locator("select[name=column]")
-    select.focus()
-    select.select_option(str(columns[4].pk))
-    member.keyboard.press("Tab")
-    member.keyboard.press("Tab")
+    focused = member.locator("li.card", has_text="Aさん面談").locator("details.move > summary")
+    expect(focused).to_be_focused()
+
+    card = member.locator("li.card", has_text="Cさん面談")
+    card.locator("details.move > summary").focus()
     member.keyboard.press("Enter")
+    card.locator("select[name=column]").select_option(str(columns[4].pk))
+    card.get_by_role("button", name="移動する").press("Enter")
 
     expect(titles(member, columns[4])).to_have_text(["Cさん面談"])
     expect(member.locator("#announcer")).to_have_text("カードを移動しました。")
+    expect(
+        member.locator("li.card", has_text="Cさん面談").locator("details.move > summary")
+    ).to_be_focused()
 
 
 def test_observer_sees_no_edit_control(server, team, new_page, screenshot):
