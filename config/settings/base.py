@@ -231,6 +231,11 @@ STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/sortablejs", BASE_DIR / "node_modules" / "sortablejs"),
+    # The Digital Agency design system's tokens (colours, type, radii), under hub.css.
+    (
+        "vendor/design-tokens",
+        BASE_DIR / "node_modules" / "@digital-go-jp" / "design-tokens" / "dist",
+    ),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -984,3 +984,37 @@ def test_csv_history_says_what_happened_in_words(client, coordinator, platform):
     assert not [
         cell for row in rows for cell in row if cell in ("status.changed", "coordinator", "public")
     ]
+
+
+def test_a_failed_charter_lists_every_problem_at_the_top_with_links(client, coordinator):
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("platforms:platform-create"), launch_post(name="", purpose="", why="")
+    )
+    html = response.content.decode()
+
+    assert response.status_code == 400
+    summary = html[
+        html.index('class="error-summary"') : html.index(
+            "</div>", html.index('class="error-summary"')
+        )
+    ]
+    assert 'role="alert" tabindex="-1" data-error-summary' in summary
+    assert "入力内容を確認してください（3か所）" in summary
+    for field in ("id_name", "id_purpose", "id_why"):
+        assert f'href="#{field}"' in summary
+    assert html.index('class="error-summary"') < html.index('id="id_name"')
+    assert html.count('class="error-summary"') == 1  # the goal forms below add none
+    assert "js/forms.js" in html
+
+
+def test_an_archived_platform_no_longer_describes_itself_as_open_to_applications(client, stranger):
+    platform = PlatformFactory(status=Status.ARCHIVED)
+    client.force_login(stranger)
+
+    html = client.get(platform.get_absolute_url()).content.decode()
+
+    assert "誰でも参加を申請できる" not in html
+    assert 'data-testid="ask-to-join"' not in html
+    assert '<span data-testid="visibility">公開</span>' in html
