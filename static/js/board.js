@@ -187,6 +187,8 @@
     list.replaceChildren(fragment);
     var count = section.querySelector(".column-count");
     count.textContent = cards.length + (column.wip_limit ? " / " + column.wip_limit : "");
+    var switcherCount = document.querySelector('.column-switcher a[href="#column-' + columnId + '"] .column-switcher-count');
+    if (switcherCount) { switcherCount.textContent = cards.length; }
     section.classList.toggle("over-limit", !!column.wip_limit && cards.length > column.wip_limit);
   }
 
