@@ -17,7 +17,7 @@ from common.live import Audience
 from platforms import permissions as platform_policy
 from platforms.models import Role
 
-from .models import Board, Card, Column
+from .models import Board, Card, ChecklistItem, Column
 
 
 def access_board(user, platform_id, board_id) -> tuple[Board, str]:
@@ -61,6 +61,14 @@ def access_column(board, column_id) -> Column:
     try:
         return Column.objects.get(pk=parse_id(column_id), board=board, archived=False)
     except (Column.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+
+
+def access_checklist_item(card, item_id) -> ChecklistItem:
+    """An item of a card the reader may open (access_card first), or a 404."""
+    try:
+        return ChecklistItem.objects.get(pk=parse_id(item_id), card=card)
+    except (ChecklistItem.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
 
 

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -321,15 +321,24 @@ CARD_ACTIONS = {
 }
 
 
+# The card actions that ask first when they come as a link (GET).
+CONFIRMED_CARD_ACTIONS = ("archive", "remove-item")
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def card_action(request, platform_id, board_id, card_id, action):
     """Archive, restore, watch, claim or release a helper slot, add a comment or a
-    checklist item, tick or remove one."""
+    checklist item, tick or remove one. Archiving and removing an item ask first."""
     board, role = policy.access_board(request.user, platform_id, board_id)
     card = policy.access_card(board, card_id)
     if action not in CARD_ACTIONS:
         raise Http404
+    if request.method == "GET":
+        if action not in CONFIRMED_CARD_ACTIONS:
+            return HttpResponseNotAllowed(["POST"])
+        services.require_card_editor(request.user.pk, role, board, card)
+        return _confirm_card_action(request, board, card, action)
     data = request.POST.dict() | {"card": card.pk}
     if action in ("check", "uncheck"):
         data["done"] = action == "check"
@@ -362,6 +371,36 @@ def column_move(request, platform_id, board_id, column_id):
     data = {"column": column_id, "direction": request.POST.get("direction") or "none"}
     return _command(
         request, "column.move", board, data, board.get_absolute_url(), _("列を移動しました。")
+    )
+
+
+def _confirm_card_action(request, board, card, action):
+    back = reverse("tasks:card-detail", args=[board.platform_id, board.pk, card.pk])
+    url = reverse("tasks:card-action", args=[board.platform_id, board.pk, card.pk, action])
+    if action == "archive":
+        return confirm_page(
+            request,
+            title=_("カード「%(title)s」をアーカイブしますか？") % {"title": card.title},
+            consequences=[
+                _("カードはボードの列から外れ、「アーカイブしたカード」に移ります。"),
+                _("担当・チェックリスト・コメントはそのまま残ります。"),
+            ],
+            reversible=True,
+            undo_note=_("カードのページの「元に戻す」で、いつでも戻せます。"),
+            action=url,
+            button=_("アーカイブする"),
+            back=back,
+        )
+    item = policy.access_checklist_item(card, request.GET.get("item"))
+    return confirm_page(
+        request,
+        title=_("チェックリストの「%(text)s」を削除しますか？") % {"text": item.text},
+        consequences=[_("この項目はチェックリストから消えます。")],
+        reversible=False,
+        action=url,
+        fields={"item": item.pk},
+        button=_("削除する"),
+        back=back,
     )
 
 

@@ -42,3 +42,70 @@ def test_an_unknown_column_is_a_404(client, crew, board):
     )
 
     assert response.status_code == 404
+
+
+def test_archiving_a_card_asks_first_and_says_it_can_be_undone(client, crew, board, columns):
+    from tasks import services
+
+    card = services.card_create(
+        actor=crew["member"], board=board, column_id=columns[0].pk, title="見学"
+    )
+    url = reverse("tasks:card-action", args=[board.platform_id, board.pk, card.pk, "archive"])
+    client.force_login(crew["member"])
+
+    html = client.get(url).content.decode()
+    card.refresh_from_db()
+    asked_and_unchanged = card.archived is False
+    client.post(url)
+    card.refresh_from_db()
+
+    assert "カード「見学」をアーカイブしますか？" in html
+    assert "あとで元に戻せます。" in html and "「元に戻す」で、いつでも戻せます" in html
+    assert asked_and_unchanged and card.archived is True
+
+
+def test_removing_a_checklist_item_asks_first(client, crew, board, columns):
+    from tasks import services
+    from tasks.models import ChecklistItem
+
+    card = services.card_create(
+        actor=crew["member"], board=board, column_id=columns[0].pk, title="見学"
+    )
+    services.checklist_add(actor=crew["member"], board=board, card_id=card.pk, text="日程を決める")
+    item = ChecklistItem.objects.get(card=card)
+    url = reverse("tasks:card-action", args=[board.platform_id, board.pk, card.pk, "remove-item"])
+    client.force_login(crew["member"])
+
+    html = client.get(url, {"item": item.pk}).content.decode()
+    missing = client.get(url, {"item": "999999"})
+    other_actions = client.get(
+        reverse("tasks:card-action", args=[board.platform_id, board.pk, card.pk, "watch"])
+    )
+
+    assert "チェックリストの「日程を決める」を削除しますか？" in html
+    assert f'<input type="hidden" name="item" value="{item.pk}">' in html
+    assert ChecklistItem.objects.filter(pk=item.pk).exists()
+    assert missing.status_code == 404
+    assert other_actions.status_code == 405
+
+
+def test_a_confidential_card_is_not_named_on_the_question_to_whom_may_not_see_it(
+    client, crew, board, columns
+):
+    from tasks import services
+
+    card = services.card_create(
+        actor=crew["coordinator"],
+        board=board,
+        column_id=columns[0].pk,
+        title="Aさんの通院",
+        confidential=True,
+    )
+    client.force_login(crew["member"])
+
+    response = client.get(
+        reverse("tasks:card-action", args=[board.platform_id, board.pk, card.pk, "archive"])
+    )
+
+    assert response.status_code == 403
+    assert "Aさんの通院" not in response.content.decode()
