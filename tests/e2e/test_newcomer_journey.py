@@ -174,6 +174,11 @@ def test_a_newcomer_walks_the_hub_from_sign_up_to_the_report(live_server, journe
         coordinator.get_by_role("button", name="招待を送る").click()
         expect(coordinator.locator(".messages")).to_contain_text(f"{email} に招待を送りました。")
     journey.check(coordinator, "coordinator", "invitations")
+    # The link can be copied for LINE or paper.
+    coordinator.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+    coordinator.get_by_role("button", name="リンクをコピー").first.click()
+    expect(coordinator.get_by_role("button", name="コピーしました")).to_have_count(1)
+    assert "/invitations/" in coordinator.evaluate("navigator.clipboard.readText()")
 
     # The existing person opens the link, signs in and accepts.
     member = journey.person()
