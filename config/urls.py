@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("members.urls")),
     path("", include("platforms.urls")),
+    path("", include("resources.urls")),
     path("", include("tasks.urls")),
     path("", include("notifications.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(packages=["tasks"]), name="javascript-catalog"),

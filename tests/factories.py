@@ -4,6 +4,7 @@ import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from common.text import search_key
 from members.models import (
     Organisation,
     OrganisationKind,
@@ -12,6 +13,8 @@ from members.models import (
     User,
 )
 from platforms.models import Goal, Membership, Platform, Role, Status, Visibility
+from resources.models import Formality, Kind, Resource
+from resources.models import Status as ResourceStatus
 from tasks.models import Board, BoardTemplate, Card, Column
 
 
@@ -120,3 +123,23 @@ class CardFactory(factory.django.DjangoModelFactory):
     board = factory.SelfAttribute("column.board")
     position = factory.Sequence(position)
     title = factory.Sequence(lambda n: f"カード{n}")
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    """A published resource written straight to the table (search text included)."""
+
+    class Meta:
+        model = Resource
+
+    name = factory.Sequence(lambda n: f"社会資源{n}")
+    description = "地域の居場所です。"
+    kind = Kind.PLACE
+    formality = Formality.INFORMAL
+    status = ResourceStatus.ACTIVE
+    municipality = "豊中市"
+    area = ""
+    steward = factory.SubFactory(UserFactory)
+    confirmed_at = factory.LazyFunction(lambda: timezone.localdate())
+    search_text = factory.LazyAttribute(
+        lambda r: search_key(r.name, r.description, r.municipality, r.area)
+    )

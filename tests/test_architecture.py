@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("common", "members", "platforms", "tasks", "notifications", "demo")
+APPS = ("common", "members", "platforms", "resources", "tasks", "notifications", "demo")
 
 
 def test_import_contracts_hold():

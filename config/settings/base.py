@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "common",
     "members",
     "platforms",
+    "resources",
     "tasks",
     "notifications",
     "demo",

@@ -9,9 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from members import services as member_services
-from members.models import OrganisationKind, Participation, ResourceType, User
+from members.models import Organisation, OrganisationKind, Participation, ResourceType, User
 from platforms import services
 from platforms.models import Status
+from resources import services as resource_services
+from resources.models import Audience, Kind, Offer, Resource
+from resources.models import Status as ResourceStatus
 from tasks import services as board_services
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -121,6 +124,34 @@ ORGANISATIONS = [
 ]
 
 
+# (steward, organisation, name, kind, formality, offers, municipality, area, description,
+#  days since last confirmed or None for never)
+RESOURCES = [
+    ("csw@demo.example.jp", "藤里町社会福祉協議会", "こみっと（社協の拠点）", Kind.PLACE, "formal",
+     [Offer.SPACE, Offer.INFORMATION], "藤里町", "藤琴地区",
+     "ひきこもりや生活の困りごとの相談と、だれでも立ち寄れるお食事処・作業場。", 30),
+    ("csw@demo.example.jp", "藤里町社会福祉協議会", "生活福祉資金の貸付", Kind.FUNDING, "formal",
+     [Offer.MONEY, Offer.INFORMATION], "藤里町", "",
+     "低所得世帯・障害者世帯・高齢者世帯への貸付の相談窓口（社協が受付）。", 90),
+    ("shokokai@demo.example.jp", "藤里町商工会", "事業所の職場見学受け入れ", Kind.SERVICE, "informal",
+     [Offer.PEOPLE, Offer.SKILLS], "藤里町", "粕毛地区",
+     "町内の事業所が、働くことに不安のある人の見学と短時間の体験を受け入れます。", 200),
+    ("shokokai@demo.example.jp", "藤里町商工会", "商工会だより（募集記事の掲載）", Kind.INFORMATION, "informal",
+     [Offer.INFORMATION], "藤里町", "", "毎月の会報に、地域の募集やお知らせを無料で載せられます。", 420),
+    ("npo@demo.example.jp", "NPO法人とよなか地域ものづくり", "福祉作業所の共同作業場", Kind.PLACE, "informal",
+     [Offer.SPACE, Offer.GOODS], "豊中市", "第三中学校区",
+     "平日の日中、作業台と道具を地域の団体に貸し出しています。", 60),
+    ("npo@demo.example.jp", "NPO法人とよなか地域ものづくり", "地域見守りネットワーク", Kind.NETWORK, "informal",
+     [Offer.PEOPLE, Offer.INFORMATION], "豊中市", "第三中学校区",
+     "自治会・民生委員・商店が、気になる人の様子を知らせ合うつながり。", 10),
+    ("volunteer@demo.example.jp", None, "ボランティア運転の送迎", Kind.PEOPLE, "informal",
+     [Offer.PEOPLE], "豊中市", "第五中学校区", "通院や買い物の送迎を、登録ボランティアが相談して引き受けます。", None),
+    ("csw@demo.example.jp", "藤里町社会福祉協議会", "生活困窮者自立支援制度", Kind.SYSTEM, "formal",
+     [Offer.INFORMATION, Offer.MONEY], "藤里町", "",
+     "仕事や住まい、家計の相談を一緒に考える国の制度。窓口は町の福祉担当と社協です。", 15),
+]  # fmt: skip
+
+
 class Command(BaseCommand):
     help = "Loads the Japanese demo data (idempotent) and prints the demo logins."
 
@@ -130,10 +161,56 @@ class Command(BaseCommand):
         else:
             self._load()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        if not Resource.objects.exists():
+            self._load_resources()
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         for email, name, *_rest in PEOPLE:
             self.stdout.write(f"  {email:28} {name}")
         self.stdout.write("  admin@demo.example.jp can also open /admin/\n")
+
+    @transaction.atomic
+    def _load_resources(self):
+        """A few resources of every kind in the demo areas, one never confirmed and
+        one not confirmed for over a year."""
+        today = timezone.localdate()
+        for (
+            steward_email,
+            organisation,
+            name,
+            kind,
+            formality,
+            offers,
+            city,
+            area,
+            text,
+            days,
+        ) in RESOURCES:
+            steward = User.objects.get(email=steward_email)
+            provider = (
+                Organisation.objects.filter(name=organisation).first() if organisation else None
+            )
+            resource = resource_services.resource_create(
+                actor=steward,
+                data={
+                    "name": name,
+                    "description": text,
+                    "kind": kind,
+                    "formality": formality,
+                    "municipality": city,
+                    "area": area,
+                    "provider_organisation": provider,
+                    "phone": "0185-00-0000" if city == "藤里町" else "06-0000-0000",
+                    "phone_audience": Audience.EVERYONE,
+                },
+                offers=offers,
+            )
+            resource_services.resource_update(
+                actor=steward, resource=resource, data={"status": ResourceStatus.ACTIVE}
+            )
+            if days is not None:
+                Resource.objects.filter(pk=resource.pk).update(
+                    confirmed_at=today - timedelta(days=days), confirmed_by=steward
+                )
 
     def _demo_board(self, platform, coordinator, shokokai, volunteer):
         board = board_services.board_create(

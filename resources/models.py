@@ -1,0 +1,221 @@
+"""A social resource (社会資源) in the directory: the seed's seven kinds, formal or
+informal, what it offers and to whom, when and where, how to reach it (each contact
+with who may see it), who provides and who keeps it current, and when it was last
+confirmed (HSDS `assured_date`). Every edit keeps a revision."""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from common.text import validate_single_line
+
+
+class Kind(models.TextChoices):
+    PEOPLE = "people", _("人")
+    SERVICE = "service", _("サービス・事業")
+    INFORMATION = "information", _("情報")
+    PLACE = "place", _("場所")
+    FUNDING = "funding", _("資金")
+    SYSTEM = "system", _("制度・仕組み")
+    NETWORK = "network", _("つながり・ネットワーク")
+
+
+class Formality(models.TextChoices):
+    FORMAL = "formal", _("フォーマル（制度化されたもの）")
+    INFORMAL = "informal", _("インフォーマル（地域・住民の力）")
+
+
+class Offer(models.TextChoices):
+    SPACE = "space", _("場所・スペース")
+    GOODS = "goods", _("物品")
+    PEOPLE = "people", _("人手")
+    SKILLS = "skills", _("技能")
+    MONEY = "money", _("お金")
+    INFORMATION = "information", _("情報")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("下書き")
+    ACTIVE = "active", _("利用できる")
+    PAUSED = "paused", _("休止中")
+    ENDED = "ended", _("終了")
+
+
+class Audience(models.TextChoices):
+    EVERYONE = "everyone", _("だれでも")
+    SIGNED_IN = "signed_in", _("ログインした人")
+    LINKED = "linked", _("つながっているプラットフォームの参加者")
+
+
+class Cost(models.TextChoices):
+    FREE = "free", _("無料")
+    PAID = "paid", _("有料")
+    VARIES = "varies", _("場合による")
+
+
+postal_code_validator = RegexValidator(
+    r"^\d{3}-?\d{4}$", _("郵便番号は「123-4567」の形で入れてください。")
+)
+
+
+class Resource(models.Model):
+    # A public identifier that never changes (the HSDS id in open data).
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("名前"), max_length=120, validators=[validate_single_line])
+    description = models.TextField(_("説明"), max_length=4000)
+    kind = models.CharField(_("種類"), max_length=20, choices=Kind.choices)
+    formality = models.CharField(_("区分"), max_length=20, choices=Formality.choices)
+    eligibility = models.CharField(_("対象（だれが使えるか）"), max_length=300, blank=True)
+    age_min = models.PositiveSmallIntegerField(
+        _("対象年齢（から）"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    age_max = models.PositiveSmallIntegerField(
+        _("対象年齢（まで）"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    cost = models.CharField(_("費用"), max_length=10, choices=Cost.choices, default=Cost.FREE)
+    cost_note = models.CharField(_("費用の説明"), max_length=200, blank=True)
+    by_arrangement = models.BooleanField(_("日時は相談して決める"), default=False)
+    hours = models.CharField(
+        _("開いている日・時間"),
+        max_length=300,
+        blank=True,
+        help_text=_("例：月・水・金 10:00〜16:00"),
+    )
+    postal_code = models.CharField(
+        _("郵便番号"), max_length=8, blank=True, validators=[postal_code_validator]
+    )
+    municipality = models.CharField(_("市区町村"), max_length=60, blank=True)
+    address = models.CharField(_("住所"), max_length=200, blank=True)
+    area = models.CharField(
+        _("日常生活圏域"), max_length=100, blank=True, help_text=_("例：第三中学校区")
+    )
+    latitude = models.DecimalField(_("緯度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(
+        _("経度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    phone = models.CharField(_("電話"), max_length=30, blank=True)
+    phone_audience = models.CharField(
+        _("電話を見られる人"), max_length=20, choices=Audience.choices, default=Audience.EVERYONE
+    )
+    email = models.EmailField(_("メール"), blank=True)
+    email_audience = models.CharField(
+        _("メールを見られる人"), max_length=20, choices=Audience.choices, default=Audience.SIGNED_IN
+    )
+    url = models.URLField(_("ウェブサイト"), blank=True)
+    url_audience = models.CharField(
+        _("ウェブサイトを見られる人"),
+        max_length=20,
+        choices=Audience.choices,
+        default=Audience.EVERYONE,
+    )
+    languages = models.CharField(_("使える言語"), max_length=200, blank=True)
+    accessibility = models.CharField(_("バリアフリー・配慮"), max_length=300, blank=True)
+    status = models.CharField(
+        _("状態"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    provider_organisation = models.ForeignKey(
+        "members.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="provided_resources",
+        verbose_name=_("提供する団体"),
+    )
+    provider_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="provided_resources",
+        verbose_name=_("提供する人"),
+    )
+    # A person who provides a resource decides whether their name is shown.
+    provider_person_shown = models.BooleanField(_("提供する人の名前を載せる"), default=False)
+    steward = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stewarded_resources",
+        verbose_name=_("情報を更新する人"),
+    )
+    steward_organisation = models.ForeignKey(
+        "members.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stewarded_resources",
+        verbose_name=_("情報を更新する団体"),
+    )
+    confirmed_at = models.DateField(_("最終確認日"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    search_text = models.TextField(editable=False, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("社会資源")
+        verbose_name_plural = _("社会資源")
+        indexes = [
+            models.Index(fields=["status", "kind"]),
+            models.Index(fields=["municipality"]),
+            models.Index(fields=["area"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(age_min__isnull=True)
+                | models.Q(age_max__isnull=True)
+                | models.Q(age_min__lte=models.F("age_max")),
+                name="resource_age_range_in_order",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("resources:resource-detail", args=[self.pk])
+
+
+class ResourceOffer(models.Model):
+    """What a resource offers, one row per kind of offer (filters and facet counts
+    stay plain SQL on SQLite and PostgreSQL alike)."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="offer_rows")
+    offer = models.CharField(max_length=20, choices=Offer.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "offer"], name="one_row_per_offer")
+        ]
+
+    def __str__(self):
+        return f"{self.resource_id} {self.offer}"
+
+
+class ResourceRevision(models.Model):
+    """What an edit changed: the fields and their values before, by whom, when."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="revisions")
+    changed_fields = models.JSONField(default=list)
+    before = models.JSONField(default=dict)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed = models.BooleanField(default=False)  # a one-click "still correct"
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.resource_id} @ {self.created_at}"

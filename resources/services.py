@@ -1,0 +1,149 @@
+"""Every change to a resource: create (a draft, by anyone signed in), edit (by its
+editors, each edit a revision of what changed), confirm (one click: still correct).
+Refusals: PermissionDenied for who may not, ValidationError for the input."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.text import search_key
+
+from .models import Resource, ResourceOffer, ResourceRevision, Status
+from .permissions import can_edit_resource
+
+# The fields a form may set (the rest are the service's: status rules, who, when).
+EDITABLE_FIELDS = (
+    "name",
+    "description",
+    "kind",
+    "formality",
+    "eligibility",
+    "age_min",
+    "age_max",
+    "cost",
+    "cost_note",
+    "by_arrangement",
+    "hours",
+    "postal_code",
+    "municipality",
+    "address",
+    "area",
+    "latitude",
+    "longitude",
+    "phone",
+    "phone_audience",
+    "email",
+    "email_audience",
+    "url",
+    "url_audience",
+    "languages",
+    "accessibility",
+    "status",
+    "provider_organisation",
+    "provider_person_shown",
+    "steward_organisation",
+)
+
+
+def require_resource_editor(actor, resource: Resource) -> None:
+    if not can_edit_resource(actor, resource):
+        raise PermissionDenied(
+            _("この社会資源を編集できるのは、情報を更新する人と提供する団体の管理者です。")
+        )
+
+
+def refresh_search_text(resource: Resource) -> None:
+    resource.search_text = search_key(
+        resource.name,
+        resource.description,
+        resource.eligibility,
+        resource.municipality,
+        resource.area,
+        resource.address,
+        resource.provider_organisation.name if resource.provider_organisation else "",
+    )
+
+
+def _require_steward_when_active(resource: Resource) -> None:
+    if resource.status == Status.ACTIVE and not (
+        resource.steward_id or resource.steward_organisation_id
+    ):
+        raise ValidationError(
+            {"status": _("情報を更新する人か団体を決めてから「利用できる」にしてください。")}
+        )
+
+
+def _set_offers(resource: Resource, offers) -> None:
+    ResourceOffer.objects.filter(resource=resource).exclude(offer__in=offers).delete()
+    existing = set(ResourceOffer.objects.filter(resource=resource).values_list("offer", flat=True))
+    ResourceOffer.objects.bulk_create(
+        ResourceOffer(resource=resource, offer=offer) for offer in offers if offer not in existing
+    )
+
+
+@transaction.atomic
+def resource_create(*, actor, data: dict, offers=()) -> Resource:
+    """A new resource: a draft, kept current by the person who wrote it until they
+    hand it on."""
+    if not actor.is_authenticated:
+        raise PermissionDenied(_("社会資源を登録するにはログインしてください。"))
+    resource = Resource(created_by=actor, steward=actor)
+    for name in EDITABLE_FIELDS:
+        if name in data:
+            setattr(resource, name, data[name])
+    resource.status = Status.DRAFT
+    refresh_search_text(resource)
+    resource.full_clean()
+    resource.save()
+    _set_offers(resource, offers)
+    return resource
+
+
+def _value(resource: Resource, name: str):
+    value = getattr(resource, f"{name}_id" if name.endswith("organisation") else name)
+    return str(value) if value is not None and not isinstance(value, (str, int, bool)) else value
+
+
+@transaction.atomic
+def resource_update(*, actor, resource: Resource, data: dict, offers=None) -> Resource:
+    """Edits what `data` holds; the revision keeps the fields that changed and their
+    values before. An active resource needs someone to keep it current."""
+    resource = Resource.objects.select_for_update().get(pk=resource.pk)
+    require_resource_editor(actor, resource)
+    before = {name: _value(resource, name) for name in EDITABLE_FIELDS}
+    before_offers = sorted(resource.offer_rows.values_list("offer", flat=True))
+    for name in EDITABLE_FIELDS:
+        if name in data:
+            setattr(resource, name, data[name])
+    _require_steward_when_active(resource)
+    refresh_search_text(resource)
+    resource.full_clean()
+    changed = [name for name in EDITABLE_FIELDS if _value(resource, name) != before[name]]
+    if offers is not None and sorted(offers) != before_offers:
+        changed.append("offers")
+    if not changed:
+        return resource
+    resource.save()
+    if offers is not None:
+        _set_offers(resource, offers)
+    ResourceRevision.objects.create(
+        resource=resource,
+        actor=actor,
+        changed_fields=changed,
+        before={name: before[name] for name in changed if name in before}
+        | ({"offers": before_offers} if "offers" in changed else {}),
+    )
+    return resource
+
+
+@transaction.atomic
+def resource_confirm(*, actor, resource: Resource) -> Resource:
+    """「この情報は今も正しい」: the last confirmed date becomes today."""
+    resource = Resource.objects.select_for_update().get(pk=resource.pk)
+    require_resource_editor(actor, resource)
+    resource.confirmed_at = timezone.localdate()
+    resource.confirmed_by = actor
+    resource.save(update_fields=["confirmed_at", "confirmed_by", "updated_at"])
+    ResourceRevision.objects.create(resource=resource, actor=actor, confirmed=True)
+    return resource

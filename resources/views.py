@@ -1,0 +1,144 @@
+"""Directory pages: parse, access, call a service or selector, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import permissions as policy
+from . import selectors, services
+from .forms import DirectoryForm, ResourceForm
+from .models import Resource, Status
+
+PAGE_SIZE = 20
+
+
+def _directory_query(request) -> tuple[DirectoryForm, selectors.DirectoryQuery]:
+    form = DirectoryForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    status = data.get("status", "") if "status" in request.GET else Status.ACTIVE
+    return form, selectors.DirectoryQuery(
+        words=data.get("q", ""),
+        kind=data.get("kind", ""),
+        formality=data.get("formality", ""),
+        offer=data.get("offer", ""),
+        municipality=(data.get("municipality") or "").strip(),
+        area=(data.get("area") or "").strip(),
+        status=status,
+        recent=bool(data.get("recent")),
+    )
+
+
+@require_GET
+def resource_list(request):
+    form, query = _directory_query(request)
+    page = Paginator(selectors.directory(query), PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.facet_counts(query)
+    stale_before = selectors.stale_before()
+    rows = [(resource, selectors.is_stale(resource)) for resource in page]
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "resources/resource_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query,
+            "query_string": params.urlencode(),
+            "facets": [
+                (
+                    name,
+                    legend,
+                    getattr(query, name),
+                    selectors.choices_with_counts(choices, counts[name]),
+                )
+                for name, (legend, choices) in selectors.FACETS.items()
+            ],
+            "municipalities": selectors.place_choices(counts["municipality"]),
+            "areas": selectors.place_choices(counts["area"]),
+            "recent_count": counts["recent"]["yes"],
+            "stale_before": stale_before,
+        },
+    )
+
+
+@require_GET
+def resource_detail(request, resource_id):
+    resource, editable = policy.access_resource(request.user, resource_id)
+    return render(
+        request,
+        "resources/resource_detail.html",
+        {
+            "resource": resource,
+            "editable": editable,
+            "stale": selectors.is_stale(resource),
+            "offers": [row.get_offer_display() for row in resource.offer_rows.all()],
+            "contacts": policy.visible_contacts(request.user, resource, editable=editable),
+            "revisions": selectors.resource_revisions(resource) if editable else [],
+        },
+    )
+
+
+def _form_page(request, form, *, act, template_context, success):
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        offers = data.pop("offers", [])
+        try:
+            resource = act(data, offers)
+        except ValidationError as error:
+            for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, success)
+            return redirect(resource)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "resources/resource_form.html", {"form": form} | template_context, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resource_create(request):
+    form = ResourceForm(request.POST or None, creating=True)
+    return _form_page(
+        request,
+        form,
+        act=lambda data, offers: services.resource_create(
+            actor=request.user, data=data, offers=offers
+        ),
+        template_context={"creating": True},
+        success=_("下書きとして登録しました。内容を確かめて「利用できる」にしてください。"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resource_edit(request, resource_id):
+    resource, editable = policy.access_resource(request.user, resource_id)
+    services.require_resource_editor(request.user, resource)
+    # The form cleans into its own copy; the service reads the row afresh and locks it.
+    form = ResourceForm(request.POST or None, instance=Resource.objects.get(pk=resource.pk))
+    return _form_page(
+        request,
+        form,
+        act=lambda data, offers: services.resource_update(
+            actor=request.user, resource=resource, data=data, offers=offers
+        ),
+        template_context={"resource": resource},
+        success=_("社会資源を保存しました。"),
+    )
+
+
+@login_required
+@require_POST
+def resource_confirm(request, resource_id):
+    resource, editable = policy.access_resource(request.user, resource_id)
+    services.resource_confirm(actor=request.user, resource=resource)
+    messages.success(request, _("「今も正しい」と記録しました。"))
+    return redirect(resource)
