@@ -16,6 +16,10 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", _("アーカイブ済み")
 
 
+# The statuses that end a platform for good: read-only from then on.
+ENDED_STATUSES = frozenset({Status.ARCHIVED, Status.CANCELLED})
+
+
 class Visibility(models.TextChoices):
     PUBLIC = "public", _("公開（一覧に載り、誰でも参加を申請できる）")
     PRIVATE = "private", _("非公開（招待された人だけ）")
@@ -104,7 +108,7 @@ class Platform(models.Model):
 
     @property
     def is_read_only(self) -> bool:
-        return self.status in (Status.ARCHIVED, Status.CANCELLED)
+        return self.status in ENDED_STATUSES
 
     @property
     def has_evaluation(self) -> bool:

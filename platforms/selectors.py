@@ -7,6 +7,7 @@ from django.utils import timezone
 from common.text import search_key
 
 from .models import (
+    ENDED_STATUSES,
     CharterRevision,
     Invitation,
     JoinRequest,
@@ -115,7 +116,7 @@ def platform_deadlines_for_user(*, user):
     deadlines."""
     return (
         Platform.objects.filter(memberships__user=user)
-        .exclude(status__in=[Status.ARCHIVED, Status.CANCELLED])
+        .exclude(status__in=ENDED_STATUSES)
         .order_by("deadline", "pk")
     )
 

@@ -62,7 +62,7 @@ def _filtered(query: DirectoryQuery):
 
 def directory(query: DirectoryQuery):
     """The matching resources, confirmed ones first (stale ones ranked lower), then by
-    name; with what the list shows."""
+    name; with what the list shows. `stale_rank` is 1 for a stale resource (is_stale)."""
     return (
         _filtered(query)
         .annotate(

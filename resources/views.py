@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from common.pages import form_page
 
 from . import permissions as policy
 from . import selectors, services
@@ -37,8 +38,7 @@ def resource_list(request):
     form, query = _directory_query(request)
     page = Paginator(selectors.directory(query), PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.facet_counts(query)
-    stale_before = selectors.stale_before()
-    rows = [(resource, selectors.is_stale(resource)) for resource in page]
+    rows = [(resource, resource.stale_rank == 1) for resource in page]
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -62,7 +62,6 @@ def resource_list(request):
             "municipalities": selectors.place_choices(counts["municipality"]),
             "areas": selectors.place_choices(counts["area"]),
             "recent_count": counts["recent"]["yes"],
-            "stale_before": stale_before,
         },
     )
 
@@ -84,36 +83,18 @@ def resource_detail(request, resource_id):
     )
 
 
-def _form_page(request, form, *, act, template_context, success):
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        offers = data.pop("offers", [])
-        try:
-            resource = act(data, offers)
-        except ValidationError as error:
-            for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, success)
-            return redirect(resource)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "resources/resource_form.html", {"form": form} | template_context, status=status
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def resource_create(request):
-    form = ResourceForm(request.POST or None, creating=True)
-    return _form_page(
+    return form_page(
         request,
-        form,
-        act=lambda data, offers: services.resource_create(
-            actor=request.user, data=data, offers=offers
+        ResourceForm(request.POST or None, creating=True),
+        act=lambda data: services.resource_create(
+            actor=request.user, data=data, offers=data["offers"]
         ),
-        template_context={"creating": True},
         success=_("下書きとして登録しました。内容を確かめて「利用できる」にしてください。"),
+        template="resources/resource_form.html",
+        context={"creating": True},
     )
 
 
@@ -123,15 +104,15 @@ def resource_edit(request, resource_id):
     resource, editable = policy.access_resource(request.user, resource_id)
     services.require_resource_editor(request.user, resource)
     # The form cleans into its own copy; the service reads the row afresh and locks it.
-    form = ResourceForm(request.POST or None, instance=Resource.objects.get(pk=resource.pk))
-    return _form_page(
+    return form_page(
         request,
-        form,
-        act=lambda data, offers: services.resource_update(
-            actor=request.user, resource=resource, data=data, offers=offers
+        ResourceForm(request.POST or None, instance=Resource.objects.get(pk=resource.pk)),
+        act=lambda data: services.resource_update(
+            actor=request.user, resource=resource, data=data, offers=data["offers"]
         ),
-        template_context={"resource": resource},
         success=_("社会資源を保存しました。"),
+        template="resources/resource_form.html",
+        context={"resource": resource},
     )
 
 

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from members.models import User
-from platforms.models import Role, Status
+from platforms.models import ENDED_STATUSES, Role
 from platforms.permissions import role_subquery
 
 from .events import (
@@ -203,7 +203,7 @@ def my_work(*, user, today: date | None = None) -> dict[str, list[WorkItem]]:
     watches = Card.watchers.through.objects.filter(card=OuterRef("pk"), user=user)
     cards = (
         Card.objects.filter(archived=False, board__archived=False, column__archived=False)
-        .exclude(board__platform__status__in=[Status.ARCHIVED, Status.CANCELLED])
+        .exclude(board__platform__status__in=ENDED_STATUSES)
         .annotate(
             reader_role=role_subquery(user, "board__platform"),
             is_assigned=Exists(assignments),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.confirm import confirm_page
+from common.pages import add_service_error
 from members import services as member_services
 from members.models import User
 from platforms.models import Membership
@@ -239,8 +240,7 @@ def card_detail(request, platform_id, board_id, card_id):
                 status = 409
                 form.add_error(None, str(error))
             except ValidationError as error:
-                for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("カードを保存しました。"))
                 return redirect(request.path)

@@ -13,6 +13,7 @@ from notifications.services import notify
 from .. import live, notices
 from ..models import (
     CHARTER_FIELDS,
+    ENDED_STATUSES,
     EVALUATION_FIELDS,
     CharterRevision,
     Goal,
@@ -149,7 +150,7 @@ def platform_transition(*, actor, platform: Platform, to_status: str) -> Platfor
     platform.status = to_status
     platform.status_changed_at = timezone.now()
     platform.save(update_fields=["status", "status_changed_at", "updated_at"])
-    if to_status in (Status.ARCHIVED, Status.CANCELLED):
+    if to_status in ENDED_STATUSES:
         Invitation.objects.filter(platform=platform, status=Invitation.Status.PENDING).update(
             status=Invitation.Status.REVOKED, answered_at=timezone.now()
         )
@@ -172,7 +173,7 @@ def platform_transition(*, actor, platform: Platform, to_status: str) -> Platfor
         actor=actor,
         data={"from": from_status, "to": to_status},
     )
-    if to_status in (Status.ARCHIVED, Status.CANCELLED):
+    if to_status in ENDED_STATUSES:
         live.announce_closed(platform)
     return platform
 

@@ -29,7 +29,7 @@ from ..forms import (
     RoleForm,
     TransitionForm,
 )
-from ..models import Platform, Role, Status
+from ..models import ENDED_STATUSES, Platform, Role, Status
 from .shared import form_page, guard, refused
 
 
@@ -85,7 +85,7 @@ def platform_detail(request, platform_id):
         "can_request": policy.can_request_to_join(user, role, platform),
         "pending_request": policy.pending_join_request_of(user, platform),
         "next_statuses": next_statuses,
-        "ending_statuses": [s for s in next_statuses if s in ENDING_STATUSES],
+        "ending_statuses": [s for s in next_statuses if s in ENDED_STATUSES],
         "role_form": RoleForm(),
     }
     return render(request, "platforms/platform_detail.html", context)
@@ -149,12 +149,8 @@ def platform_history(request, platform_id):
     )
 
 
-# Steps that end a platform for good: the page asks before them.
-ENDING_STATUSES = (Status.ARCHIVED, Status.CANCELLED)
-
-
 def _confirm_ending(request, platform, to_status):
-    """Archiving and cancelling end a platform for good: ask first."""
+    """Archiving and cancelling end a platform for good (ENDED_STATUSES): ask first."""
     consequences = [
         _("プラットフォームもボードも読むだけになり、だれも変更できなくなります。"),
         _("返事待ちの招待は取り消されます。"),
@@ -187,7 +183,7 @@ def platform_transition(request, platform_id):
     guard(services.require_status_changer, request.user, platform)
     if request.method == "GET":
         to_status = request.GET.get("to_status")
-        if to_status in ENDING_STATUSES:
+        if to_status in ENDED_STATUSES:
             return _confirm_ending(request, platform, to_status)
         return redirect(platform)
     form = TransitionForm(request.POST)
@@ -254,8 +250,8 @@ def dashboard(request):
         "platforms/dashboard.html",
         {
             "platforms": platforms,
-            "live_platforms": [p for p in platforms if p.status not in ENDING_STATUSES],
-            "ended_platforms": [p for p in platforms if p.status in ENDING_STATUSES],
+            "live_platforms": [p for p in platforms if not p.is_read_only],
+            "ended_platforms": [p for p in platforms if p.is_read_only],
             "attention": needs_attention(user),
             "to_decide": selectors.join_request_list_to_decide(user=user),
             "invitations": selectors.invitation_list_for_user(user=user),

@@ -123,3 +123,11 @@ def test_an_empty_answer_is_refused_with_a_message(client):
 
     assert response.status_code == 400
     assert "このフィールドは必須です。" in response.content.decode()
+
+
+def test_the_name_question_is_for_signed_in_people(client):
+    asked = client.get(reverse("members:name"))
+    posted = client.post(reverse("members:name"), {"display_name": "だれか"})
+
+    for response in (asked, posted):
+        assert response.status_code == 302 and response.url.startswith(reverse("account_login"))

@@ -123,9 +123,24 @@ def test_only_whom_may_act_is_asked(client, world, member, stranger):
     member_cancels, _ = asked(client, member, cancel)
     stranger_removes, _ = asked(client, stranger, removal)
 
+    client.logout()
+    anonymous = [
+        client.get(url)
+        for url in (
+            removal,
+            cancel,
+            reverse("platforms:membership-leave", args=[platform.pk]),
+            reverse("platforms:invitation-revoke", args=[platform.pk, world["invitation"].pk]),
+            reverse("platforms:goal-delete", args=[platform.pk, world["goal"].pk]),
+        )
+    ]
+
     assert member_removes.status_code == 403
     assert member_cancels.status_code == 403
     assert stranger_removes.status_code == 404
+    assert all(
+        r.status_code == 302 and r.url.startswith(reverse("account_login")) for r in anonymous
+    )
 
 
 def test_ending_buttons_are_links_to_the_question_apart_from_the_others(client, world, coordinator):

@@ -114,6 +114,23 @@ def test_members_may_print_it_and_others_may_not(client, finished, member, stran
     assert anonymous.status_code == 302
 
 
+@pytest.mark.parametrize("private", [False, True])
+def test_the_spreadsheet_is_refused_like_the_page(client, finished, stranger, private):
+    platform, _ = finished
+    if private:
+        platform.visibility = "private"
+        platform.save()
+    url = reverse("platforms:platform-report-xlsx", args=[platform.pk])
+
+    anonymous = client.get(url)
+    client.force_login(stranger)
+    as_stranger = client.get(url)
+
+    assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("account_login"))
+    assert as_stranger.status_code == (404 if private else 403)
+    assert b"PK" not in as_stranger.content[:2]
+
+
 def test_the_xlsx_has_one_sheet_per_part_with_japanese_headers(client, coordinator, finished):
     platform, _ = finished
     client.force_login(coordinator)

@@ -1018,3 +1018,23 @@ def test_an_archived_platform_no_longer_describes_itself_as_open_to_applications
     assert "誰でも参加を申請できる" not in html
     assert 'data-testid="ask-to-join"' not in html
     assert '<span data-testid="visibility">公開</span>' in html
+
+
+def test_only_coordinators_resend_invitations(client, coordinator, platform, member, stranger):
+    with time_machine.travel(timezone.now() - timedelta(hours=1)):
+        invitation = services.invitation_create(
+            actor=coordinator, platform=platform, email="x@example.jp"
+        )
+    url = reverse("platforms:invitation-resend", args=[platform.pk, invitation.pk])
+    before = invitation.expires_at
+
+    anonymous = client.post(url)
+    answers = {}
+    for who, person in (("member", member), ("stranger", stranger)):
+        client.force_login(person)
+        answers[who] = client.post(url).status_code
+
+    assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("account_login"))
+    assert answers == {"member": 404, "stranger": 404}
+    invitation.refresh_from_db()
+    assert invitation.expires_at == before

@@ -6,6 +6,7 @@ permission matrix over every resource URL × role × status."""
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -115,8 +116,6 @@ def test_only_editors_edit(client):
         services.resource_update(
             actor=editor, resource=resource, data={"hours": f"{editor.pk}時から"}
         )
-    from django.core.exceptions import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         services.resource_update(actor=plain_member, resource=resource, data={"hours": "乗っ取り"})
     assert Resource.objects.get(pk=resource.pk).hours == f"{staff.pk}時から"
@@ -126,7 +125,6 @@ def test_a_resource_needs_someone_to_keep_it_current_before_it_is_active():
     resource = create(UserFactory())
     Resource.objects.filter(pk=resource.pk).update(steward=None)
     staff = UserFactory(is_staff=True)
-    from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as refused:
         services.resource_update(actor=staff, resource=resource, data={"status": Status.ACTIVE})

@@ -11,6 +11,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from members import services as member_services
+from members.models import User
 from platforms.models import Status
 from tests.factories import CardFactory, ColumnFactory, PlatformFactory, UserFactory, member_of
 
@@ -165,3 +166,14 @@ def test_an_unknown_action_changes_nothing(client, crew):
     me.refresh_from_db()
     assert me.calendar_token == token
     assert "操作を選んでください。" in response.content.decode()
+
+
+def test_the_settings_page_is_for_signed_in_people(client):
+    page = reverse("tasks:calendar-settings")
+
+    asked = client.get(page)
+    posted = client.post(page, {"action": "reset"})
+
+    for response in (asked, posted):
+        assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
+    assert not User.objects.exclude(calendar_token=None).exists()

@@ -30,8 +30,12 @@ def test_only_board_managers_are_asked(client, crew, board, columns):
     client.force_login(crew["outsider"])
     outsider = client.get(url)
 
+    client.logout()
+    anonymous = client.get(url)
+
     assert member.status_code == 403
     assert outsider.status_code == 404
+    assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("account_login"))
 
 
 def test_an_unknown_column_is_a_404(client, crew, board):
@@ -109,3 +113,23 @@ def test_a_confidential_card_is_not_named_on_the_question_to_whom_may_not_see_it
 
     assert response.status_code == 403
     assert "Aさんの通院" not in response.content.decode()
+
+
+def test_card_questions_are_refused_to_outsiders_and_anonymous_people(client, crew, board, columns):
+    from tasks import services
+
+    card = services.card_create(
+        actor=crew["member"], board=board, column_id=columns[0].pk, title="見学"
+    )
+    url = reverse("tasks:card-action", args=[board.platform_id, board.pk, card.pk, "archive"])
+
+    anonymous = client.get(url)
+    client.force_login(crew["outsider"])
+    outsider = client.get(url)
+    client.force_login(crew["observer"])
+    observer = client.get(url)
+
+    assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("account_login"))
+    assert outsider.status_code == 404
+    assert observer.status_code == 403
+    assert "見学" not in outsider.content.decode()

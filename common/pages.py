@@ -1,0 +1,33 @@
+"""The flow every form page shares, whatever the app: a service's refusal put on the
+form, and GET-shows / POST-acts / 400-with-the-messages."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+
+def add_service_error(form, error: ValidationError) -> None:
+    """Puts a service's refusal on the form: on its field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def form_page(request, form, *, act, success, template, context, next_url=None, extra_valid=True):
+    """The shape every form page shares: GET shows the form; a valid POST calls
+    `act(cleaned_data)` (a service call), says `success` (text, or a function of what
+    act returned) and goes to `next_url` or to what act returned; bad input or a
+    service's ValidationError re-renders the form with 400 and the messages on their
+    fields (PermissionDenied is the 403 page with the service's words)."""
+    if request.method == "POST" and form.is_valid() and extra_valid:
+        try:
+            result = act(form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, success(result) if callable(success) else success)
+            return redirect(next_url or result)
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {"form": form} | context, status=status)
