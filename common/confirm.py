@@ -1,6 +1,7 @@
 """The page that asks before an action that cannot be undone, or not easily: what
 will happen, whether it can be undone, and one button that does it (a POST to the
-action's own URL). A plain page, so it works without JavaScript."""
+action's own URL). A plain page, so it works without JavaScript. When something must
+be settled first (`problems`), the page says what and offers no button."""
 
 from django.shortcuts import render
 
@@ -16,6 +17,7 @@ def confirm_page(
     back: str,
     undo_note: str = "",
     fields: dict | None = None,
+    problems: list[str] | None = None,
 ):
     return render(
         request,
@@ -29,5 +31,6 @@ def confirm_page(
             "button": button,
             "back": back,
             "fields": (fields or {}).items(),
+            "problems": problems or [],
         },
     )

@@ -1,5 +1,6 @@
 """The flow every form page shares, whatever the app: a service's refusal put on the
-form, and GET-shows / POST-acts / 400-with-the-messages."""
+form, and GET-shows / POST-acts / 400-with-the-messages; and a refusal of a plain
+button (no form to show it on) said as a message on the page it came from."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -31,3 +32,9 @@ def form_page(request, form, *, act, success, template, context, next_url=None, 
             return redirect(next_url or result)
     status = 400 if request.method == "POST" else 200
     return render(request, template, {"form": form} | context, status=status)
+
+
+def refused(request, error: ValidationError, to):
+    for message in error.messages:
+        messages.error(request, message)
+    return redirect(to)

@@ -7,3 +7,11 @@ class ResourcesConfig(AppConfig):
 
     name = "resources"
     verbose_name = _("社会資源")
+
+    def ready(self):
+        from notifications import reminders
+
+        from . import notices, platform_parts  # noqa: F401 - registers kinds and platform parts
+        from .reminders import confirm_reminders_send
+
+        reminders.register("resources.confirm", confirm_reminders_send)

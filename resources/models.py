@@ -151,10 +151,26 @@ class Resource(models.Model):
         related_name="stewarded_resources",
         verbose_name=_("情報を更新する団体"),
     )
+    # A resource a platform is creating (社会資源開発): drafted while the platform works,
+    # made active when it is archived if the closing step said it continues.
+    created_by_platform = models.ForeignKey(
+        "platforms.Platform",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="created_resources",
+        verbose_name=_("生まれたプラットフォーム"),
+    )
+    continues = models.BooleanField(_("プラットフォームの終了後も続く"), null=True, blank=True)
+    # The id in an imported list (a municipality's spreadsheet): importing the same
+    # file again updates these rows instead of adding new ones.
+    external_id = models.CharField(_("外部ID"), max_length=100, blank=True, default="")
     confirmed_at = models.DateField(_("最終確認日"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The day the steward was last asked to confirm it (resources.reminders).
+    confirm_reminded_on = models.DateField(null=True, blank=True, editable=False)
     search_text = models.TextField(editable=False, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -176,7 +192,12 @@ class Resource(models.Model):
                 | models.Q(age_max__isnull=True)
                 | models.Q(age_min__lte=models.F("age_max")),
                 name="resource_age_range_in_order",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~models.Q(external_id=""),
+                name="one_resource_per_external_id",
+            ),
         ]
 
     def __str__(self):
@@ -219,3 +240,120 @@ class ResourceRevision(models.Model):
 
     def __str__(self):
         return f"{self.resource_id} @ {self.created_at}"
+
+
+class PlatformResource(models.Model):
+    """A platform's tie to a resource (活用・連携): it uses the resource, for what; or
+    the resource funds it (the charter's "how much")."""
+
+    class Use(models.TextChoices):
+        USES = "uses", _("活用している")
+        FUNDS = "funds", _("資金源")
+
+    platform = models.ForeignKey(
+        "platforms.Platform", on_delete=models.CASCADE, related_name="resource_links"
+    )
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="platform_links")
+    use = models.CharField(_("使い方"), max_length=10, choices=Use.choices, default=Use.USES)
+    purpose = models.CharField(
+        _("何のために"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "resource", "use"], name="one_link_per_platform_resource_use"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.platform_id} {self.use} {self.resource_id}"
+
+
+class ResourceQuestion(models.Model):
+    """A question to a resource's steward, answered on the hub: neither side's email
+    address is shown to the other."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="questions")
+    asker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resource_questions"
+    )
+    text = models.TextField(_("質問"), max_length=1000)
+    answer = models.TextField(_("回答"), max_length=2000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.resource_id} ? {self.pk}"
+
+
+class GapStatus(models.TextChoices):
+    OPEN = "open", _("まだない")
+    ADDRESSED = "addressed", _("つくる動きがある")
+    CLOSED = "closed", _("解消した")
+
+
+class Gap(models.Model):
+    """A resource that is missing (足りない社会資源): what is needed, where, for whom.
+    Never a case record: no names, no addresses of people, no contacts."""
+
+    need = models.CharField(_("足りないもの"), max_length=120, validators=[validate_single_line])
+    description = models.TextField(_("くわしく"), max_length=1000, blank=True)
+    for_whom = models.CharField(_("だれのために"), max_length=200, blank=True)
+    kind = models.CharField(_("種類"), max_length=20, choices=Kind.choices, blank=True)
+    municipality = models.CharField(_("市区町村"), max_length=60)
+    area = models.CharField(
+        _("日常生活圏域"), max_length=100, blank=True, help_text=_("例：第三中学校区")
+    )
+    status = models.CharField(
+        _("状態"), max_length=10, choices=GapStatus.choices, default=GapStatus.OPEN
+    )
+    # The platform launched to create what is missing (「なければつくる」).
+    platform = models.ForeignKey(
+        "platforms.Platform",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="gaps_addressed",
+    )
+    search_text = models.TextField(editable=False, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("足りない社会資源")
+        verbose_name_plural = _("足りない社会資源")
+        ordering = ["municipality", "area", "-created_at", "pk"]
+
+    def __str__(self):
+        return self.need
+
+    def get_absolute_url(self):
+        return reverse("resources:gap-detail", args=[self.pk])
+
+
+class GapNote(models.Model):
+    """One person saying "this is missing here too" (the count beside a gap)."""
+
+    gap = models.ForeignKey(Gap, on_delete=models.CASCADE, related_name="notes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["gap", "user"], name="one_note_per_person")]
+
+    def __str__(self):
+        return f"{self.gap_id} + {self.user_id}"

@@ -4,13 +4,28 @@ page shows. A fixed number of queries whatever the number of resources."""
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.ids import parse_id
 from common.text import search_key
+from members.models import Organisation, OrganisationMembership, User
+from platforms.models import Platform, Role
+from platforms.permissions import WRITABLE_STATUSES, can_view_platform, role_subquery
 
-from .models import Formality, Kind, Offer, Resource, ResourceOffer, Status
+from .models import (
+    Formality,
+    Gap,
+    GapStatus,
+    Kind,
+    Offer,
+    PlatformResource,
+    Resource,
+    ResourceOffer,
+    Status,
+)
 from .permissions import PUBLISHED_STATUSES
 
 # Not confirmed for this long: 「情報が古い可能性があります」, and ranked lower.
@@ -124,3 +139,186 @@ FACETS = {
 
 def resource_revisions(resource: Resource):
     return resource.revisions.select_related("actor")[:30]
+
+
+def steward_people(resource: Resource) -> list:
+    """Who keeps the resource current: the steward, and the administrators of the
+    stewarding organisation (one query each)."""
+    people = {}
+    if resource.steward_id:
+        steward = User.objects.filter(pk=resource.steward_id, is_active=True).first()
+        if steward:
+            people[steward.pk] = steward
+    if resource.steward_organisation_id:
+        for admin in User.objects.filter(
+            is_active=True,
+            organisation_memberships__organisation_id=resource.steward_organisation_id,
+            organisation_memberships__status=OrganisationMembership.Status.ACTIVE,
+            organisation_memberships__role=OrganisationMembership.Role.ADMIN,
+        ):
+            people[admin.pk] = admin
+    return list(people.values())
+
+
+def steward_choices(platform) -> tuple[list, list]:
+    """Who may take a created resource on: the platform's members, and the
+    organisations they take part as."""
+    people = list(
+        User.objects.filter(platform_memberships__platform=platform, is_active=True)
+        .distinct()
+        .order_by("pk")
+    )
+    organisations = list(
+        Organisation.objects.filter(platform_memberships__platform=platform)
+        .distinct()
+        .order_by("name")
+    )
+    return people, organisations
+
+
+def platform_links(platform) -> list[PlatformResource]:
+    """The resources a platform uses or is funded by, with the resource."""
+    return list(
+        PlatformResource.objects.filter(platform=platform)
+        .select_related("resource")
+        .order_by("use", "resource__name", "pk")
+    )
+
+
+def created_resources(platform) -> list[Resource]:
+    return list(
+        Resource.objects.filter(created_by_platform=platform)
+        .select_related("steward", "steward_organisation")
+        .order_by("pk")
+    )
+
+
+def platforms_working_with(resource: Resource, user) -> list[dict]:
+    """The platforms that used, were funded by or created the resource, as far as the
+    reader may see them (private ones only to their members and staff); two queries."""
+    platforms = Platform.objects.filter(
+        Q(resource_links__resource=resource) | Q(created_resources=resource)
+    ).distinct()
+    if user.is_authenticated:
+        platforms = platforms.annotate(reader_role=role_subquery(user))
+    uses = {}
+    for link in PlatformResource.objects.filter(resource=resource).order_by("pk"):
+        uses.setdefault(link.platform_id, []).append(link)
+    rows = []
+    for platform in platforms.order_by("-created_at", "pk"):
+        if not can_view_platform(user, getattr(platform, "reader_role", None), platform):
+            continue
+        rows.append(
+            {
+                "platform": platform,
+                "created": platform.pk == resource.created_by_platform_id,
+                "links": uses.get(platform.pk, []),
+            }
+        )
+    return rows
+
+
+def linkable_platforms(user) -> list[Platform]:
+    """The live platforms the reader coordinates: where a resource may be proposed."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Platform.objects.filter(
+            memberships__user=user,
+            memberships__role=Role.COORDINATOR,
+            status__in=WRITABLE_STATUSES,
+        ).order_by("deadline", "pk")
+    )
+
+
+def questions_for(resource: Resource, user, *, editable: bool):
+    """Editors read every question; a person who asked reads their own."""
+    if not user.is_authenticated:
+        return []
+    questions = resource.questions.select_related("asker", "answered_by")
+    if not editable:
+        questions = questions.filter(asker=user)
+    return list(questions[:50])
+
+
+@dataclass
+class GapArea:
+    municipality: str
+    area: str
+    gaps: list
+
+
+def gap_list(*, words: str = "", municipality: str = "", include_closed: bool = False):
+    """Gaps grouped by municipality and area, each with how many people noted it, most
+    noted first (two queries)."""
+    gaps = Gap.objects.annotate(noted=Count("notes")).select_related("platform")
+    if not include_closed:
+        gaps = gaps.exclude(status=GapStatus.CLOSED)
+    for word in search_key(words).split():
+        gaps = gaps.filter(search_text__contains=word)
+    if municipality:
+        gaps = gaps.filter(municipality=municipality)
+    groups: dict[tuple[str, str], GapArea] = {}
+    for gap in gaps.order_by("municipality", "area", "-noted", "-created_at", "pk")[:500]:
+        gap.shown_platform = shown_platform(gap)
+        key = (gap.municipality, gap.area)
+        groups.setdefault(key, GapArea(gap.municipality, gap.area, [])).gaps.append(gap)
+    return list(groups.values())
+
+
+def gap_noted(gap: Gap, user) -> tuple[int, bool]:
+    """How many people noted the gap, and whether the reader is one of them."""
+    notes = list(gap.notes.values_list("user_id", flat=True))
+    return len(notes), user.is_authenticated and user.pk in notes
+
+
+def similar_gaps(words: str) -> list[Gap]:
+    """Gaps already recorded for the same words (a search that found nothing offers
+    to add to one of these instead of a new one)."""
+    gaps = Gap.objects.exclude(status=GapStatus.CLOSED)
+    keys = search_key(words).split()
+    if not keys:
+        return []
+    for word in keys:
+        gaps = gaps.filter(search_text__contains=word)
+    return list(gaps.annotate(noted=Count("notes")).order_by("-noted", "pk")[:5])
+
+
+def origin_of(resource: Resource, user):
+    """The platform that created the resource, if the reader may see it (a private
+    platform's name stays with its members)."""
+    if not resource.created_by_platform_id:
+        return None
+    platforms = Platform.objects.filter(pk=resource.created_by_platform_id)
+    if user.is_authenticated:
+        platforms = platforms.annotate(reader_role=role_subquery(user))
+    platform = platforms.first()
+    if platform is None or not can_view_platform(
+        user, getattr(platform, "reader_role", None), platform
+    ):
+        return None
+    return platform
+
+
+def shown_platform(gap: Gap):
+    """The platform working on a gap, as a visitor may see it: a draft or private
+    platform is not named (the gap only says someone is on it)."""
+    platform = gap.platform
+    if platform is None or not can_view_platform(AnonymousUser(), None, platform):
+        return None
+    return platform
+
+
+def resources_of_platform(platform):
+    """The resources a platform works with: those it uses or is funded by, and those
+    it is creating (the ones its cards may link)."""
+    return Resource.objects.filter(
+        Q(platform_links__platform=platform) | Q(created_by_platform=platform)
+    ).distinct()
+
+
+def platform_resource(platform, resource_id) -> Resource | None:
+    try:
+        return resources_of_platform(platform).filter(pk=parse_id(resource_id)).first()
+    except (ValueError, TypeError, OverflowError):
+        return None

@@ -7,7 +7,35 @@ app_name = "resources"
 urlpatterns = [
     path("resources/", views.resource_list, name="resource-list"),
     path("resources/new/", views.resource_create, name="resource-create"),
+    path("resources/postal-code/", views.postal_code_lookup, name="postal-code"),
     path("resources/<id:resource_id>/", views.resource_detail, name="resource-detail"),
     path("resources/<id:resource_id>/edit/", views.resource_edit, name="resource-edit"),
     path("resources/<id:resource_id>/confirm/", views.resource_confirm, name="resource-confirm"),
+    path("resources/<id:resource_id>/link/", views.resource_link, name="resource-link"),
+    path("resources/<id:resource_id>/ask/", views.resource_ask, name="resource-ask"),
+    path(
+        "resources/<id:resource_id>/questions/<id:question_id>/answer/",
+        views.question_answer,
+        name="question-answer",
+    ),
+    path(
+        "platforms/<id:platform_id>/resources/new/",
+        views.created_resource_draft,
+        name="created-resource-draft",
+    ),
+    path(
+        "platforms/<id:platform_id>/resources/<id:resource_id>/plan/",
+        views.created_resource_plan,
+        name="created-resource-plan",
+    ),
+    path(
+        "platforms/<id:platform_id>/resource-links/<id:link_id>/remove/",
+        views.platform_link_remove,
+        name="platform-link-remove",
+    ),
+    path("gaps/", views.gap_list, name="gap-list"),
+    path("gaps/new/", views.gap_create, name="gap-create"),
+    path("gaps/<id:gap_id>/", views.gap_detail, name="gap-detail"),
+    path("gaps/<id:gap_id>/note/", views.gap_note, name="gap-note"),
+    path("gaps/<id:gap_id>/launch/", views.gap_launch, name="gap-launch"),
 ]

@@ -100,6 +100,10 @@ class CommentAddInput(CardInput):
     )
 
 
+class CardResourceInput(CardInput):
+    resource = IdField(error_messages={"required": _("社会資源を選んでください。")})
+
+
 class ColumnAddInput(CommandForm):
     name = TextField(label=_("列の名前"), max_length=max_length_of(Column, "name"))
     wip_limit = WholeNumberField(required=False)
@@ -205,6 +209,14 @@ def _comment_add(actor, board, form):
     return {"comment": comment.pk}
 
 
+def _on_card_resource(service):
+    def run(actor, board, form):
+        data = form.cleaned_data
+        service(actor=actor, board=board, card_id=data["card"], resource_id=data["resource"])
+
+    return run
+
+
 def _column_add(actor, board, form):
     data = form.cleaned_data
     column = services.column_add(
@@ -251,6 +263,8 @@ COMMANDS: dict[str, Command] = {
     "comment.add": Command(CommentAddInput, _comment_add),
     "helper.claim": Command(CardInput, _on_card(services.helper_claim)),
     "helper.release": Command(CardInput, _on_card(services.helper_release)),
+    "resource.link": Command(CardResourceInput, _on_card_resource(services.card_resource_link)),
+    "resource.unlink": Command(CardResourceInput, _on_card_resource(services.card_resource_unlink)),
     "column.add": Command(ColumnAddInput, _column_add),
     "column.update": Command(ColumnUpdateInput, _column_update),
     "column.move": Command(ColumnMoveInput, _column_move),

@@ -39,6 +39,11 @@ def card_payload(card) -> dict:
             "claimed": claims,
             "open": max(0, card.helpers_needed - len(claims)),
         },
+        # The social resources the work uses (names only; each has its own page).
+        "resources": [
+            {"id": resource.pk, "name": resource.name}
+            for resource in sorted(card.resources.all(), key=lambda resource: resource.pk)
+        ],
         "comments": getattr(card, "comment_count", None),
         "confidential": card.confidential,
         "version": card.version,

@@ -3,6 +3,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from resources.models import Resource
+
 
 class BoardTemplate(models.TextChoices):
     INTERMEDIATE_EMPLOYMENT = "intermediate_employment", _("中間的就労")
@@ -126,6 +128,7 @@ class CardQuerySet(models.QuerySet):
                 "labels",
                 "checklist",
                 models.Prefetch("claims", queryset=HelperClaim.objects.select_related("user")),
+                models.Prefetch("resources", queryset=Resource.objects.only("pk", "name")),
             )
             .annotate(comment_count=models.Count("comments", distinct=True))
         )
@@ -155,6 +158,10 @@ class Card(models.Model):
         blank=True,
         related_name="watched_cards",
         verbose_name=_("ウォッチ"),
+    )
+    # Social resources the card's work uses (from those its platform is linked to).
+    resources = models.ManyToManyField(
+        "resources.Resource", blank=True, related_name="cards", verbose_name=_("社会資源")
     )
     confidential = models.BooleanField(
         _("個人情報を含む（コーディネーターと担当者だけが見られる）"), default=False

@@ -25,6 +25,7 @@ from notifications.services import notify
 from platforms import permissions as platform_policy
 from platforms.models import Goal, Membership, Platform
 from platforms.services import goal_progress_from_board, require_writable
+from resources.selectors import platform_resource
 
 from . import live, notices
 from . import permissions as policy
@@ -613,6 +614,30 @@ def checklist_item_remove(*, actor, board: Board, card_id, item_id) -> dict:
     board, card = _card_for_write(actor, board, card_id)
     _checklist_item(card, item_id).delete()
     return _card_changed(board, actor, card, "checklist.changed")
+
+
+@transaction.atomic
+def card_resource_link(*, actor, board: Board, card_id, resource_id) -> dict:
+    """Links one of the platform's resources (used, funding or being created) to the
+    card."""
+    board, card = _card_for_write(actor, board, card_id)
+    resource = platform_resource(board.platform, resource_id)
+    if resource is None:
+        raise ValidationError(_("このプラットフォームにつながっている社会資源から選んでください。"))
+    if card.resources.count() >= 20:
+        raise ValidationError(_("1枚のカードにつなげられる社会資源は20件までです。"))
+    card.resources.add(resource)
+    return _card_changed(board, actor, card, "card.resources_changed")
+
+
+@transaction.atomic
+def card_resource_unlink(*, actor, board: Board, card_id, resource_id) -> dict:
+    board, card = _card_for_write(actor, board, card_id)
+    try:
+        card.resources.remove(parse_id(resource_id))
+    except (ValueError, TypeError, OverflowError):
+        raise ValidationError(_("この社会資源は見つかりません。")) from None
+    return _card_changed(board, actor, card, "card.resources_changed")
 
 
 def _card_changed(board, actor, card, kind) -> dict:

@@ -18,6 +18,7 @@ from common.pages import add_service_error
 from members import services as member_services
 from members.models import User
 from platforms.models import Membership
+from resources.selectors import resources_of_platform
 
 from . import commands, selectors, services
 from . import permissions as policy
@@ -270,6 +271,11 @@ def card_detail(request, platform_id, board_id, card_id):
             "columns": selectors.column_list_for_board(board=board),
             "comment_form": commands.CommentAddInput(initial={"card": card.pk}),
             "checklist_form": commands.ChecklistAddInput(initial={"card": card.pk}),
+            "platform_resources": (
+                list(resources_of_platform(board.platform).order_by("name", "pk"))
+                if can_edit
+                else []
+            ),
         },
         status=status,
     )
@@ -318,6 +324,8 @@ CARD_ACTIONS = {
     "unwatch": "card.unwatch",
     "claim": "helper.claim",
     "release": "helper.release",
+    "link-resource": "resource.link",
+    "unlink-resource": "resource.unlink",
 }
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from common.text import search_key
 from notifications.services import notify
 
-from .. import live, notices
+from .. import closing, live, notices
 from ..models import (
     CHARTER_FIELDS,
     ENDED_STATUSES,
@@ -147,6 +147,8 @@ def platform_transition(*, actor, platform: Platform, to_status: str) -> Platfor
         raise ValidationError(
             _("アーカイブする前に評価（成果・学んだこと・続いていくこと）を書いてください。")
         )
+    if to_status == Status.ARCHIVED and (problems := closing.problems_before_archive(platform)):
+        raise ValidationError(problems)
     platform.status = to_status
     platform.status_changed_at = timezone.now()
     platform.save(update_fields=["status", "status_changed_at", "updated_at"])
@@ -160,6 +162,8 @@ def platform_transition(*, actor, platform: Platform, to_status: str) -> Platfor
             decided_at=timezone.now(),
             decline_reason=_("プラットフォームが終了しました。"),
         )
+    if to_status == Status.ARCHIVED:
+        closing.run_archive_steps(platform, actor)
     event_record(
         platform=platform,
         kind=Kind.STATUS_CHANGED,

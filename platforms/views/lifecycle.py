@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from common.confirm import confirm_page
 from common.spreadsheet import csv_response
 
+from .. import closing, sections, selectors, services
 from .. import permissions as policy
-from .. import selectors, services
 from ..attention import needs_attention
 from ..exports import platform_export_csv_rows, platform_export_data
 from ..forms import (
@@ -87,27 +87,38 @@ def platform_detail(request, platform_id):
         "next_statuses": next_statuses,
         "ending_statuses": [s for s in next_statuses if s in ENDED_STATUSES],
         "role_form": RoleForm(),
+        "sections": sections.sections_for(sections.DETAIL, user=user, platform=platform, role=role),
     }
     return render(request, "platforms/platform_detail.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def platform_create(request):
-    form = CharterForm(request.POST or None)
+def launch_page(request, *, launch, success: str, initial=None, context=None):
+    """The launch form (charter and goals): `launch(data, goals)` creates the platform
+    (platforms.services.platform_launch, or an app's service that calls it)."""
+    form = CharterForm(request.POST or None, initial=initial)
     goals = LaunchGoalFormSet(request.POST or None, prefix="goals")
     return form_page(
         request,
         form,
         extra_valid=request.method == "POST" and goals.is_valid(),
-        act=lambda data: services.platform_launch(
-            actor=request.user,
-            data=data,
-            goals=[g.cleaned_data for g in goals if g.cleaned_data.get("title")],
+        act=lambda data: launch(
+            data, [g.cleaned_data for g in goals if g.cleaned_data.get("title")]
+        ),
+        success=success,
+        template="platforms/platform_form.html",
+        context={"goals": goals} | (context or {}),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def platform_create(request):
+    return launch_page(
+        request,
+        launch=lambda data, goals: services.platform_launch(
+            actor=request.user, data=data, goals=goals
         ),
         success=_("プラットフォームを下書きとして作りました。"),
-        template="platforms/platform_form.html",
-        context={"goals": goals},
     )
 
 
@@ -156,10 +167,12 @@ def _confirm_ending(request, platform, to_status):
         _("返事待ちの招待は取り消されます。"),
         _("参加者全員に、状態が変わったことをお知らせします。"),
     ]
+    problems = []
     if to_status == Status.ARCHIVED:
         title = _("「%(name)s」をアーカイブしますか？") % {"name": platform.name}
         consequences.append(_("アーカイブの一覧に載り、記録として残ります。"))
         button = _("アーカイブする")
+        problems = closing.problems_before_archive(platform)
     else:
         title = _("「%(name)s」を中止しますか？") % {"name": platform.name}
         button = _("中止する")
@@ -172,6 +185,7 @@ def _confirm_ending(request, platform, to_status):
         fields={"to_status": to_status},
         button=button,
         back=platform.get_absolute_url(),
+        problems=problems,
     )
 
 
@@ -217,7 +231,12 @@ def platform_evaluation(request, platform_id):
         ),
         success=_("評価を保存しました。"),
         template="platforms/platform_evaluation.html",
-        context={"platform": platform},
+        context={
+            "platform": platform,
+            "sections": sections.sections_for(
+                sections.EVALUATION, user=request.user, platform=platform, role=role
+            ),
+        },
     )
 
 

@@ -1,19 +1,11 @@
 """What the platform pages share: a form page's flow (common.pages), a service's
 refusal shown as a message, and the guard before a form is shown."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
 
-from common.pages import add_service_error, form_page
+from common.pages import add_service_error, form_page, refused
 
 __all__ = ["add_service_error", "form_page", "guard", "refused"]
-
-
-def refused(request, error: ValidationError, to):
-    for message in error.messages:
-        messages.error(request, message)
-    return redirect(to)
 
 
 def guard(check, user, platform) -> None:

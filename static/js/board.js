@@ -170,6 +170,10 @@
       var done = card.checklist.filter(function (i) { return i.done; }).length;
       meta.appendChild(el("span", { "class": "checks" }, "☑ " + done + "/" + card.checklist.length));
     }
+    if (card.resources && card.resources.length) {
+      meta.appendChild(el("span", { "class": "resources" },
+        interpolate(gettext("社会資源 %(count)s件"), { count: card.resources.length }, true)));
+    }
     li.appendChild(meta);
     if (canWrite) { li.appendChild(moveControl(card)); }
     return li;

@@ -86,4 +86,5 @@ def test_a_card_create_costs_the_same_whatever_the_column(crew, board, columns, 
             actor=crew["member"], board=board, column_id=columns[0].pk, title="新しいカード"
         )
 
-    assert len(own_statements(queries)) == 13
+    # 14: the card's payload reads its linked social resources too.
+    assert len(own_statements(queries)) == 14

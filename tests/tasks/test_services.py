@@ -200,6 +200,7 @@ def test_card_update_with_current_version(crew, board, columns):
         ],
         "checklist": [],
         "helpers": {"needed": 3, "skills": "運転", "claimed": [], "open": 3},
+        "resources": [],
         "comments": 0,
         "confidential": False,
         "version": 2,

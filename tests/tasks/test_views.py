@@ -237,7 +237,7 @@ def test_board_page_query_count_is_fixed(
         card.assignees.add(crew["member"])
     client.force_login(crew["member"])
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):  # the cards' social resources: one query
         response = client.get(board_url(board))
 
     assert len(response.context["snapshot"]["cards"]) == size
@@ -250,7 +250,7 @@ def test_snapshot_query_count_is_fixed(crew, board, columns, django_assert_num_q
     for n in range(size):
         CardFactory(column=columns[n % 5])
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):  # the cards' social resources: one query
         snapshot = board_snapshot(board=board, user_id=crew["member"].pk, role="member")
 
     assert len(snapshot["cards"]) == size

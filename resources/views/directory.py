@@ -3,16 +3,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.pages import form_page
+from common.postal import address_for
 
-from . import permissions as policy
-from . import selectors, services
-from .forms import DirectoryForm, ResourceForm
-from .models import Resource, Status
+from .. import permissions as policy
+from .. import selectors, services
+from ..forms import DirectoryForm, ResourceForm
+from ..models import Resource, Status
 
 PAGE_SIZE = 20
 
@@ -79,6 +81,12 @@ def resource_detail(request, resource_id):
             "offers": [row.get_offer_display() for row in resource.offer_rows.all()],
             "contacts": policy.visible_contacts(request.user, resource, editable=editable),
             "revisions": selectors.resource_revisions(resource) if editable else [],
+            "platforms": selectors.platforms_working_with(resource, request.user),
+            "origin": selectors.origin_of(resource, request.user),
+            "can_link": resource.status in policy.LINKABLE_STATUSES
+            and bool(selectors.linkable_platforms(request.user)),
+            "has_steward": bool(resource.steward_id or resource.steward_organisation_id),
+            "questions": selectors.questions_for(resource, request.user, editable=editable),
         },
     )
 
@@ -123,3 +131,20 @@ def resource_confirm(request, resource_id):
     services.resource_confirm(actor=request.user, resource=resource)
     messages.success(request, _("「今も正しい」と記録しました。"))
     return redirect(resource)
+
+
+@require_GET
+def postal_code_lookup(request):
+    """The address of a postal code, for the resource form's autofill (postal.js)."""
+    found = address_for(request.GET.get("code", "")[:20])
+    if found is None:
+        return JsonResponse({"found": False}, status=404)
+    return JsonResponse(
+        {
+            "found": True,
+            "postal_code": found.postal_code,
+            "prefecture": found.prefecture,
+            "municipality": found.municipality,
+            "address": found.neighbourhood,
+        }
+    )

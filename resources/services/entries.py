@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from common.text import search_key
 
-from .models import Resource, ResourceOffer, ResourceRevision, Status
-from .permissions import can_edit_resource
+from ..models import Resource, ResourceOffer, ResourceRevision, Status
+from ..permissions import can_edit_resource
 
 # The fields a form may set (the rest are the service's: status rules, who, when).
 EDITABLE_FIELDS = (
@@ -83,12 +83,13 @@ def _set_offers(resource: Resource, offers) -> None:
 
 
 @transaction.atomic
-def resource_create(*, actor, data: dict, offers=()) -> Resource:
+def resource_create(*, actor, data: dict, offers=(), created_by_platform=None) -> Resource:
     """A new resource: a draft, kept current by the person who wrote it until they
-    hand it on."""
+    hand it on. `created_by_platform` is for platforms.services.creating, which checks
+    the actor's place in it."""
     if not actor.is_authenticated:
         raise PermissionDenied(_("社会資源を登録するにはログインしてください。"))
-    resource = Resource(created_by=actor, steward=actor)
+    resource = Resource(created_by=actor, steward=actor, created_by_platform=created_by_platform)
     for name in EDITABLE_FIELDS:
         if name in data:
             setattr(resource, name, data[name])
@@ -147,3 +148,9 @@ def resource_confirm(*, actor, resource: Resource) -> Resource:
     resource.save(update_fields=["confirmed_at", "confirmed_by", "updated_at"])
     ResourceRevision.objects.create(resource=resource, actor=actor, confirmed=True)
     return resource
+
+
+def locked_platform(platform):
+    """The platform's current row, locked for the rest of the transaction (no-op on
+    SQLite): a change tied to a platform sees its status as it is now."""
+    return type(platform).objects.select_for_update().get(pk=platform.pk)

@@ -1,0 +1,40 @@
+"""Every change in the directory; the only place that refuses (PermissionDenied for
+who may not, ValidationError for the input and the state)."""
+
+from .creating import (
+    created_resource_draft,
+    created_resource_plan,
+    created_resources_archive,
+    created_resources_problems,
+    require_drafter,
+)
+from .entries import (
+    EDITABLE_FIELDS,
+    require_resource_editor,
+    resource_confirm,
+    resource_create,
+    resource_update,
+)
+from .gaps import gap_launch_platform, gap_note, gap_record
+from .links import platform_resource_link, platform_resource_unlink
+from .questions import resource_question_answer, resource_question_ask
+
+__all__ = [
+    "EDITABLE_FIELDS",
+    "created_resource_draft",
+    "created_resource_plan",
+    "created_resources_archive",
+    "created_resources_problems",
+    "gap_launch_platform",
+    "gap_note",
+    "gap_record",
+    "platform_resource_link",
+    "platform_resource_unlink",
+    "require_drafter",
+    "require_resource_editor",
+    "resource_confirm",
+    "resource_create",
+    "resource_question_answer",
+    "resource_question_ask",
+    "resource_update",
+]
