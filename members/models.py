@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
@@ -127,6 +129,8 @@ class ResourceType(models.TextChoices):
 
 
 class Organisation(models.Model):
+    # A public identifier that never changes (the HSDS organization id in open data).
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("団体名"), max_length=120, validators=[validate_single_line])
     kind = models.CharField(_("種別"), max_length=40, choices=OrganisationKind.choices)
     resource_type = models.CharField(

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import hsds
 
 app_name = "resources"
 
@@ -32,6 +33,26 @@ urlpatterns = [
         "platforms/<id:platform_id>/resource-links/<id:link_id>/remove/",
         views.platform_link_remove,
         name="platform-link-remove",
+    ),
+    # HSDS 3.0 (Open Referral): the specification's paths, without a trailing slash.
+    path("hsds/", hsds.hsds_root, name="hsds-root"),
+    path("hsds/services", hsds.service_list, name="hsds-services"),
+    path("hsds/services/<str:service_id>", hsds.service_detail, name="hsds-service"),
+    path("hsds/organizations", hsds.organization_list, name="hsds-organizations"),
+    path(
+        "hsds/organizations/<str:organization_id>",
+        hsds.organization_detail,
+        name="hsds-organization",
+    ),
+    path(
+        "hsds/service_at_locations",
+        hsds.service_at_location_list,
+        name="hsds-service-at-locations",
+    ),
+    path(
+        "hsds/service_at_locations/<str:service_at_location_id>",
+        hsds.service_at_location_detail,
+        name="hsds-service-at-location",
     ),
     path("gaps/", views.gap_list, name="gap-list"),
     path("gaps/new/", views.gap_create, name="gap-create"),
