@@ -7,6 +7,7 @@ from common.postal import address_for, normalise_code
 from members.models import Organisation
 
 from .models import (
+    EDITABLE_FIELDS,
     Formality,
     Gap,
     Kind,
@@ -16,7 +17,6 @@ from .models import (
     ResourceQuestion,
     Status,
 )
-from .services import EDITABLE_FIELDS
 
 
 class ResourceForm(PlainTextFormMixin, forms.ModelForm):
@@ -205,3 +205,18 @@ class PlanForm(forms.Form):
                 self.initial["continues"] = "yes" if resource.continues else "no"
             self.initial["steward"] = resource.steward_id
             self.initial["steward_organisation"] = resource.steward_organisation_id
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("ファイル（CSV または Excel）"),
+        help_text=_(
+            "1行目に見出し（「名前」「説明」「種類」「区分」など、書き出したファイルと同じ）を入れてください。CSV は UTF-8 でも Shift_JIS でも読めます。"
+        ),
+    )
+    organisation = forms.TypedChoiceField(label=_("提供し、情報を更新する団体"), coerce=int)
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [(o.pk, o.name) for o in organisations]
+        self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx,text/csv"

@@ -62,6 +62,41 @@ postal_code_validator = RegexValidator(
 )
 
 
+# The fields a form or an import may set (the rest are the services': status rules,
+# who, when).
+EDITABLE_FIELDS = (
+    "name",
+    "description",
+    "kind",
+    "formality",
+    "eligibility",
+    "age_min",
+    "age_max",
+    "cost",
+    "cost_note",
+    "by_arrangement",
+    "hours",
+    "postal_code",
+    "municipality",
+    "address",
+    "area",
+    "latitude",
+    "longitude",
+    "phone",
+    "phone_audience",
+    "email",
+    "email_audience",
+    "url",
+    "url_audience",
+    "languages",
+    "accessibility",
+    "status",
+    "provider_organisation",
+    "provider_person_shown",
+    "steward_organisation",
+)
+
+
 class Resource(models.Model):
     # A public identifier that never changes (the HSDS id in open data).
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -357,3 +392,38 @@ class GapNote(models.Model):
 
     def __str__(self):
         return f"{self.gap_id} + {self.user_id}"
+
+
+class ResourceImport(models.Model):
+    """An uploaded list waiting to be confirmed: its rows as read, each with its errors.
+    Nothing is in the directory until the person who uploaded it confirms, and then
+    every row goes in at once or none does."""
+
+    class State(models.TextChoices):
+        PREVIEW = "preview", _("確認待ち")
+        APPLIED = "applied", _("取り込み済み")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "members.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("提供・更新する団体"),
+    )
+    filename = models.CharField(max_length=200)
+    # [{"line", "data", "offers", "external_id", "action", "errors"}], as read.
+    rows = models.JSONField(default=list)
+    error_count = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PREVIEW)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.state})"

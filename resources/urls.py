@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import hsds
+from .views import hsds, tables
 
 app_name = "resources"
 
@@ -9,6 +9,19 @@ urlpatterns = [
     path("resources/", views.resource_list, name="resource-list"),
     path("resources/new/", views.resource_create, name="resource-create"),
     path("resources/postal-code/", views.postal_code_lookup, name="postal-code"),
+    path("resources/export.csv", tables.resource_export_csv, name="resource-export-csv"),
+    path("resources/export.xlsx", tables.resource_export_xlsx, name="resource-export-xlsx"),
+    path("resources/import/", tables.resource_import, name="resource-import"),
+    path(
+        "resources/import/<id:batch_id>/",
+        tables.resource_import_preview,
+        name="resource-import-preview",
+    ),
+    path(
+        "resources/import/<id:batch_id>/apply/",
+        tables.resource_import_apply,
+        name="resource-import-apply",
+    ),
     path("resources/<id:resource_id>/", views.resource_detail, name="resource-detail"),
     path("resources/<id:resource_id>/edit/", views.resource_edit, name="resource-edit"),
     path("resources/<id:resource_id>/confirm/", views.resource_confirm, name="resource-confirm"),

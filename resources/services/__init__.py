@@ -9,18 +9,18 @@ from .creating import (
     require_drafter,
 )
 from .entries import (
-    EDITABLE_FIELDS,
     require_resource_editor,
     resource_confirm,
     resource_create,
     resource_update,
 )
 from .gaps import gap_launch_platform, gap_note, gap_record
+from .imports import can_import, require_importer, resource_import_apply, resource_import_preview
 from .links import platform_resource_link, platform_resource_unlink
 from .questions import resource_question_answer, resource_question_ask
 
 __all__ = [
-    "EDITABLE_FIELDS",
+    "can_import",
     "created_resource_draft",
     "created_resource_plan",
     "created_resources_archive",
@@ -31,9 +31,12 @@ __all__ = [
     "platform_resource_link",
     "platform_resource_unlink",
     "require_drafter",
+    "require_importer",
     "require_resource_editor",
     "resource_confirm",
     "resource_create",
+    "resource_import_apply",
+    "resource_import_preview",
     "resource_question_answer",
     "resource_question_ask",
     "resource_update",

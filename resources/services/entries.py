@@ -9,41 +9,8 @@ from django.utils.translation import gettext as _
 
 from common.text import search_key
 
-from ..models import Resource, ResourceOffer, ResourceRevision, Status
+from ..models import EDITABLE_FIELDS, Resource, ResourceOffer, ResourceRevision, Status
 from ..permissions import can_edit_resource
-
-# The fields a form may set (the rest are the service's: status rules, who, when).
-EDITABLE_FIELDS = (
-    "name",
-    "description",
-    "kind",
-    "formality",
-    "eligibility",
-    "age_min",
-    "age_max",
-    "cost",
-    "cost_note",
-    "by_arrangement",
-    "hours",
-    "postal_code",
-    "municipality",
-    "address",
-    "area",
-    "latitude",
-    "longitude",
-    "phone",
-    "phone_audience",
-    "email",
-    "email_audience",
-    "url",
-    "url_audience",
-    "languages",
-    "accessibility",
-    "status",
-    "provider_organisation",
-    "provider_person_shown",
-    "steward_organisation",
-)
 
 
 def require_resource_editor(actor, resource: Resource) -> None:
@@ -83,13 +50,20 @@ def _set_offers(resource: Resource, offers) -> None:
 
 
 @transaction.atomic
-def resource_create(*, actor, data: dict, offers=(), created_by_platform=None) -> Resource:
+def resource_create(
+    *, actor, data: dict, offers=(), created_by_platform=None, external_id: str = ""
+) -> Resource:
     """A new resource: a draft, kept current by the person who wrote it until they
     hand it on. `created_by_platform` is for platforms.services.creating, which checks
     the actor's place in it."""
     if not actor.is_authenticated:
         raise PermissionDenied(_("社会資源を登録するにはログインしてください。"))
-    resource = Resource(created_by=actor, steward=actor, created_by_platform=created_by_platform)
+    resource = Resource(
+        created_by=actor,
+        steward=actor,
+        created_by_platform=created_by_platform,
+        external_id=external_id,
+    )
     for name in EDITABLE_FIELDS:
         if name in data:
             setattr(resource, name, data[name])

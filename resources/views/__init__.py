@@ -3,6 +3,7 @@
 from .connect import platform_link_remove, question_answer, resource_ask, resource_link
 from .creating import created_resource_draft, created_resource_plan
 from .directory import (
+    directory_query,
     postal_code_lookup,
     resource_confirm,
     resource_create,
@@ -14,6 +15,7 @@ from .gaps import gap_create, gap_detail, gap_launch, gap_list, gap_note
 
 __all__ = [
     "created_resource_draft",
+    "directory_query",
     "created_resource_plan",
     "gap_create",
     "gap_detail",

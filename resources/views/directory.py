@@ -19,7 +19,7 @@ from ..models import Resource, Status
 PAGE_SIZE = 20
 
 
-def _directory_query(request) -> tuple[DirectoryForm, selectors.DirectoryQuery]:
+def directory_query(request) -> tuple[DirectoryForm, selectors.DirectoryQuery]:
     form = DirectoryForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     status = data.get("status", "") if "status" in request.GET else Status.ACTIVE
@@ -37,7 +37,7 @@ def _directory_query(request) -> tuple[DirectoryForm, selectors.DirectoryQuery]:
 
 @require_GET
 def resource_list(request):
-    form, query = _directory_query(request)
+    form, query = directory_query(request)
     page = Paginator(selectors.directory(query), PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.facet_counts(query)
     rows = [(resource, resource.stale_rank == 1) for resource in page]
@@ -64,6 +64,7 @@ def resource_list(request):
             "municipalities": selectors.place_choices(counts["municipality"]),
             "areas": selectors.place_choices(counts["area"]),
             "recent_count": counts["recent"]["yes"],
+            "can_import": services.can_import(request.user),
         },
     )
 
