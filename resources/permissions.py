@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from common.ids import parse_id
+from members.models import OrganisationMembership
 from members.permissions import is_organisation_admin
 from platforms.models import ENDED_STATUSES, Membership, Platform, Role
 from platforms.permissions import is_contributor, is_coordinator, is_writable
@@ -147,3 +148,66 @@ def access_gap(gap_id) -> Gap:
         return Gap.objects.select_related("platform").get(pk=parse_id(gap_id))
     except (Gap.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
+
+
+class ContactReader:
+    """visible_contacts for many resources at once (a list, a printed map, an export):
+    what makes a reader an editor or a member of a linked platform is read once for
+    the whole set (two queries), not once per resource."""
+
+    def __init__(self, user, resource_ids):
+        self.user = user
+        self.admin_of: set[int] = set()
+        self.linked: set[int] = set()
+        self.coordinating: set[int] = set()
+        if not user.is_authenticated:
+            return
+        self.admin_of = set(
+            OrganisationMembership.objects.filter(
+                user=user,
+                status=OrganisationMembership.Status.ACTIVE,
+                role=OrganisationMembership.Role.ADMIN,
+            ).values_list("organisation_id", flat=True)
+        )
+        live = Membership.objects.filter(user=user).exclude(platform__status__in=ENDED_STATUSES)
+        platform_ids = set(live.values_list("platform_id", flat=True))
+        self.coordinating = set(
+            live.filter(role=Role.COORDINATOR).values_list("platform_id", flat=True)
+        )
+        ids = list(resource_ids)
+        self.linked = set(
+            PlatformResource.objects.filter(
+                resource_id__in=ids, platform_id__in=platform_ids
+            ).values_list("resource_id", flat=True)
+        ) | set(
+            Resource.objects.filter(
+                pk__in=ids, created_by_platform_id__in=platform_ids
+            ).values_list("pk", flat=True)
+        )
+
+    def editable(self, resource: Resource) -> bool:
+        user = self.user
+        if not user.is_authenticated:
+            return False
+        return (
+            user.is_staff
+            or resource.steward_id == user.pk
+            or resource.provider_organisation_id in self.admin_of
+            or resource.steward_organisation_id in self.admin_of
+            or resource.created_by_platform_id in self.coordinating
+        )
+
+    def contacts(self, resource: Resource) -> list[tuple[str, str, str]]:
+        editable = self.editable(resource)
+        linked = resource.pk in self.linked
+        return [
+            (field, Resource._meta.get_field(field).verbose_name, getattr(resource, field))
+            for field in ("phone", "email", "url")
+            if getattr(resource, field)
+            and can_see_contact(
+                self.user,
+                getattr(resource, f"{field}_audience"),
+                editable=editable,
+                linked=linked,
+            )
+        ]

@@ -26,7 +26,7 @@ from .models import (
     ResourceOffer,
     Status,
 )
-from .permissions import PUBLISHED_STATUSES
+from .permissions import PUBLISHED_STATUSES, ContactReader
 
 # Not confirmed for this long: 「情報が古い可能性があります」, and ranked lower.
 STALE_AFTER = timedelta(days=365)
@@ -322,3 +322,72 @@ def platform_resource(platform, resource_id) -> Resource | None:
         return resources_of_platform(platform).filter(pk=parse_id(resource_id)).first()
     except (ValueError, TypeError, OverflowError):
         return None
+
+
+# More markers than this on one map are no use to anyone: the page asks to narrow.
+MAP_LIMIT = 3000
+
+
+@dataclass(frozen=True)
+class BoundingBox:
+    west: float
+    south: float
+    east: float
+    north: float
+
+
+def map_points(query: DirectoryQuery, bbox: BoundingBox | None = None) -> dict:
+    """The filtered set on a map: the points (at most MAP_LIMIT), how many have a
+    point, and how many of the set have none (the map says so). Three queries."""
+    matching = _filtered(query)
+    mapped = matching.filter(latitude__isnull=False, longitude__isnull=False)
+    if bbox is not None:
+        mapped = mapped.filter(
+            latitude__gte=bbox.south,
+            latitude__lte=bbox.north,
+            longitude__gte=bbox.west,
+            longitude__lte=bbox.east,
+        )
+    rows = mapped.order_by("name", "pk").values(
+        "pk", "name", "kind", "latitude", "longitude", "municipality", "area"
+    )[:MAP_LIMIT]
+    kinds = dict(Kind.choices)
+    points = [
+        {
+            "id": row["pk"],
+            "name": row["name"],
+            "kind": str(kinds.get(row["kind"], "")),
+            "lat": float(row["latitude"]),
+            "lng": float(row["longitude"]),
+            "place": " ".join(p for p in (row["municipality"], row["area"]) if p),
+        }
+        for row in rows
+    ]
+    total_mapped = mapped.count()
+    unmapped = matching.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True)).count()
+    return {"points": points, "mapped": total_mapped, "unmapped": unmapped}
+
+
+@dataclass
+class SheetGroup:
+    kind: str
+    label: str
+    entries: list  # (resource, offers, contacts)
+
+
+def resource_sheet(query: DirectoryQuery, user) -> list[SheetGroup]:
+    """The printed 社会資源マップ: the filtered resources grouped by kind in the
+    seed's order, each with what it offers and the contacts this reader may see. A
+    fixed number of queries."""
+    resources = list(
+        _filtered(query)
+        .select_related("provider_organisation")
+        .prefetch_related("offer_rows")
+        .order_by("name", "pk")[:MAP_LIMIT]
+    )
+    reader = ContactReader(user, [resource.pk for resource in resources])
+    groups = {kind: SheetGroup(kind, str(label), []) for kind, label in Kind.choices}
+    for resource in resources:
+        offers = [str(Offer(row.offer).label) for row in resource.offer_rows.all()]
+        groups[resource.kind].entries.append((resource, offers, reader.contacts(resource)))
+    return [group for group in groups.values() if group.entries]

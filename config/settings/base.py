@@ -237,6 +237,9 @@ STATICFILES_DIRS = [
         "vendor/design-tokens",
         BASE_DIR / "node_modules" / "@digital-go-jp" / "design-tokens" / "dist",
     ),
+    # The directory's map: Leaflet, and its marker clusters for dense areas.
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
+    ("vendor/leaflet-markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -252,12 +255,23 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 
+# The directory's map tiles: the GSI standard map (地理院タイル) unless another tile
+# server is set; its origin is allowed as an image source.
+MAP_TILE_URL = env.str(
+    "HUB_MAP_TILE_URL", default="https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png"
+)
+MAP_TILE_ATTRIBUTION = env.str(
+    "HUB_MAP_TILE_ATTRIBUTION",
+    default='<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>',
+)
+_MAP_TILE_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(MAP_TILE_URL))
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", _MAP_TILE_ORIGIN],
         # The site's own sockets only ('self' covers ws: of the page's origin in
         # current browsers; the configured origins are listed for the others).
         "connect-src": [

@@ -10,6 +10,8 @@ from .directory import (
     resource_detail,
     resource_edit,
     resource_list,
+    resource_map,
+    resource_map_points,
 )
 from .gaps import gap_create, gap_detail, gap_launch, gap_list, gap_note
 
@@ -32,4 +34,6 @@ __all__ = [
     "resource_edit",
     "resource_link",
     "resource_list",
+    "resource_map",
+    "resource_map_points",
 ]

@@ -1,5 +1,6 @@
 """Directory pages: parse, access, call a service or selector, render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -39,34 +40,37 @@ def directory_query(request) -> tuple[DirectoryForm, selectors.DirectoryQuery]:
 def resource_list(request):
     form, query = directory_query(request)
     page = Paginator(selectors.directory(query), PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = selectors.facet_counts(query)
     rows = [(resource, resource.stale_rank == 1) for resource in page]
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(
         request,
         "resources/resource_list.html",
-        {
-            "form": form,
-            "page": page,
-            "rows": rows,
-            "query": query,
-            "query_string": params.urlencode(),
-            "facets": [
-                (
-                    name,
-                    legend,
-                    getattr(query, name),
-                    selectors.choices_with_counts(choices, counts[name]),
-                )
-                for name, (legend, choices) in selectors.FACETS.items()
-            ],
-            "municipalities": selectors.place_choices(counts["municipality"]),
-            "areas": selectors.place_choices(counts["area"]),
-            "recent_count": counts["recent"]["yes"],
-            "can_import": services.can_import(request.user),
-        },
+        _filters_context(request, form, query)
+        | {"page": page, "rows": rows, "can_import": services.can_import(request.user)},
     )
+
+
+def _filters_context(request, form, query) -> dict:
+    """What the search and filters show, on the list and the map alike."""
+    counts = selectors.facet_counts(query)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return {
+        "form": form,
+        "query": query,
+        "query_string": params.urlencode(),
+        "facets": [
+            (
+                name,
+                legend,
+                getattr(query, name),
+                selectors.choices_with_counts(choices, counts[name]),
+            )
+            for name, (legend, choices) in selectors.FACETS.items()
+        ],
+        "municipalities": selectors.place_choices(counts["municipality"]),
+        "areas": selectors.place_choices(counts["area"]),
+        "recent_count": counts["recent"]["yes"],
+    }
 
 
 @require_GET
@@ -149,3 +153,42 @@ def postal_code_lookup(request):
             "address": found.neighbourhood,
         }
     )
+
+
+def _bbox(request) -> selectors.BoundingBox | None:
+    """`bbox=west,south,east,north` in degrees; anything else is ignored."""
+    parts = request.GET.get("bbox", "").split(",")
+    try:
+        west, south, east, north = (float(part) for part in parts)
+    except ValueError:
+        return None
+    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+        return None
+    return selectors.BoundingBox(west, south, east, north)
+
+
+@require_GET
+def resource_map(request):
+    """The same filtered set as the list, on a map (Leaflet, GSI tiles by default)."""
+    form, query = directory_query(request)
+    found = selectors.map_points(query)
+    return render(
+        request,
+        "resources/resource_map.html",
+        _filters_context(request, form, query)
+        | {
+            "points": found["points"],
+            "mapped": found["mapped"],
+            "unmapped": found["unmapped"],
+            "too_many": found["mapped"] > len(found["points"]),
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        },
+    )
+
+
+@require_GET
+def resource_map_points(request):
+    """The map's points as JSON, for a bounding box (panning a large area)."""
+    form, query = directory_query(request)
+    return JsonResponse(selectors.map_points(query, _bbox(request)))

@@ -18,7 +18,8 @@ from members.models import Organisation, OrganisationMembership
 
 from .. import selectors, services, tabular
 from ..forms import ImportForm
-from ..models import Audience, ResourceImport
+from ..models import ResourceImport
+from ..permissions import ContactReader
 from .directory import directory_query
 
 # An export is a working list, not a backup: past this, narrow the filters.
@@ -27,15 +28,12 @@ MAX_EXPORT_ROWS = 10000
 
 def _export_rows(request):
     form, query = directory_query(request)
-    contacts = {"phone", "email", "url"}
-    audiences = {Audience.EVERYONE} | (
-        {Audience.SIGNED_IN} if request.user.is_authenticated else set()
-    )
-    rows = []
-    for resource in selectors.directory(query)[:MAX_EXPORT_ROWS]:
-        shown = {f for f in contacts if getattr(resource, f"{f}_audience") in audiences}
-        rows.append(tabular.row_of(resource, shown))
-    return rows
+    resources = list(selectors.directory(query)[:MAX_EXPORT_ROWS])
+    reader = ContactReader(request.user, [resource.pk for resource in resources])
+    return [
+        tabular.row_of(resource, {field for field, _label, _value in reader.contacts(resource)})
+        for resource in resources
+    ]
 
 
 def _filename() -> str:
@@ -127,3 +125,67 @@ def resource_import_apply(request, batch_id):
         % {"created": batch.created, "updated": batch.updated},
     )
     return redirect("resources:resource-import-preview", batch.pk)
+
+
+def _sheet_title(query) -> str:
+    place = " ".join(part for part in (query.municipality, query.area) if part)
+    return _("%(place)s 社会資源マップ") % {"place": place} if place else _("社会資源マップ")
+
+
+@require_GET
+def resource_sheet(request):
+    """The printable 社会資源マップ of an area: A4, grouped by kind, with the contacts
+    the reader may see; the same as an xlsx."""
+    form, query = directory_query(request)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "resources/resource_sheet.html",
+        {
+            "title": _sheet_title(query),
+            "groups": selectors.resource_sheet(query, request.user),
+            "query": query,
+            "query_string": params.urlencode(),
+            "made_on": timezone.localdate(),
+        },
+    )
+
+
+@require_GET
+def resource_sheet_xlsx(request):
+    form, query = directory_query(request)
+    header = [
+        _("名前"),
+        _("提供できるもの"),
+        _("対象"),
+        _("費用"),
+        _("いつ"),
+        _("どこで"),
+        _("連絡先"),
+        _("最終確認日"),
+    ]
+    sheets = [
+        Sheet(
+            title=group.label[:31],
+            header=header,
+            rows=[
+                [
+                    resource.name,
+                    "、".join(offers),
+                    resource.eligibility,
+                    resource.get_cost_display()
+                    + (f"（{resource.cost_note}）" if resource.cost_note else ""),
+                    _("相談して決めます") if resource.by_arrangement else resource.hours,
+                    " ".join(
+                        p for p in (resource.municipality, resource.address, resource.area) if p
+                    ),
+                    "\n".join(f"{label}：{value}" for _field, label, value in contacts),
+                    resource.confirmed_at.isoformat() if resource.confirmed_at else "",
+                ]
+                for resource, offers, contacts in group.entries
+            ],
+        )
+        for group in selectors.resource_sheet(query, request.user)
+    ] or [Sheet(title=_("社会資源"), header=header, rows=[])]
+    return xlsx_response(f"shakai-shigen-map-{timezone.localdate():%Y%m%d}", sheets)
