@@ -152,3 +152,26 @@ def test_compose_serves_the_web_tier_as_make_run_does():
     web = shlex.split(_compose()["services"]["web"]["command"])[-1]
     compose_argv = shlex.split(web.split("&&")[-1])
     assert compose_argv == uvicorn_command("0.0.0.0", 8000)[2:]  # noqa: S104
+
+
+@pytest.mark.django_db
+def test_the_demo_directory_is_what_the_issue_asks_for():
+    """At least 40 resources of all seven kinds, formal and informal, some stale, two
+    gaps, and one resource created by the archived demo platform, active after it."""
+    from platforms.models import Status
+    from resources.models import Formality, Gap, Kind, Resource
+    from resources.selectors import is_stale
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+
+    resources = list(Resource.objects.select_related("created_by_platform"))
+    assert len(resources) >= 40
+    assert {r.kind for r in resources} == set(Kind.values)
+    assert {r.formality for r in resources} == set(Formality.values)
+    assert sum(is_stale(r) for r in resources) >= 3
+    assert Gap.objects.count() == 2
+    created = [r for r in resources if r.created_by_platform]
+    assert len(created) == 1 and created[0].status == "active"
+    assert created[0].created_by_platform.status == Status.ARCHIVED
+    assert len({r.municipality for r in resources}) == 3
