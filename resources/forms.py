@@ -61,7 +61,7 @@ class ResourceForm(PlainTextFormMixin, forms.ModelForm):
         if creating:
             del self.fields["status"]  # a new resource starts as a draft
         if self.instance.pk and "offers" not in self.initial:
-            self.initial["offers"] = list(self.instance.offer_rows.values_list("offer", flat=True))
+            self.initial["offers"] = self.instance.offers
 
     def clean_postal_code(self):
         value = self.cleaned_data.get("postal_code", "")

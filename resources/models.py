@@ -38,6 +38,23 @@ class Offer(models.TextChoices):
     INFORMATION = "information", _("情報")
 
 
+# What a resource offers is a set of these six, kept as bits of one column so the
+# directory filters and counts them without a join (and an index covers them).
+OFFER_BITS = {offer: 1 << index for index, offer in enumerate(Offer.values)}
+
+
+def offers_mask(offers) -> int:
+    return sum(OFFER_BITS[offer] for offer in set(offers))
+
+
+# Every mask that holds each offer: "offers X" is `offers_mask IN (...)`, which an index
+# on offers_mask can read as a few ranges (a bit test it cannot).
+MASKS_WITH = {
+    offer: [mask for mask in range(1 << len(OFFER_BITS)) if mask & bit]
+    for offer, bit in OFFER_BITS.items()
+}
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", _("下書き")
     ACTIVE = "active", _("利用できる")
@@ -201,6 +218,7 @@ class Resource(models.Model):
     # file again updates these rows instead of adding new ones.
     external_id = models.CharField(_("外部ID"), max_length=100, blank=True, default="")
     confirmed_at = models.DateField(_("最終確認日"), null=True, blank=True)
+    offers_mask = models.PositiveSmallIntegerField(default=0, editable=False)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -217,9 +235,53 @@ class Resource(models.Model):
         verbose_name = _("社会資源")
         verbose_name_plural = _("社会資源")
         indexes = [
-            models.Index(fields=["status", "kind"]),
+            # The directory reads its filters, facets and order from this index alone
+            # (an index-only scan), not from the wide rows.
+            models.Index(
+                fields=[
+                    "status",
+                    "kind",
+                    "municipality",
+                    "area",
+                    "formality",
+                    "confirmed_at",
+                    "offers_mask",
+                    "name",
+                    "id",
+                ],
+                name="resource_directory_cover",
+            ),
+            # The same, for a search by what a resource offers.
+            models.Index(
+                fields=[
+                    "status",
+                    "offers_mask",
+                    "kind",
+                    "municipality",
+                    "area",
+                    "formality",
+                    "confirmed_at",
+                    "name",
+                    "id",
+                ],
+                name="resource_directory_offers",
+            ),
             models.Index(fields=["municipality"]),
             models.Index(fields=["area"]),
+            # The map's points in a box, read from the index alone.
+            models.Index(
+                fields=[
+                    "latitude",
+                    "longitude",
+                    "status",
+                    "kind",
+                    "name",
+                    "municipality",
+                    "area",
+                    "id",
+                ],
+                name="resource_map_point",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -241,21 +303,13 @@ class Resource(models.Model):
     def get_absolute_url(self):
         return reverse("resources:resource-detail", args=[self.pk])
 
+    @property
+    def offers(self) -> list[str]:
+        return [offer for offer, bit in OFFER_BITS.items() if self.offers_mask & bit]
 
-class ResourceOffer(models.Model):
-    """What a resource offers, one row per kind of offer (filters and facet counts
-    stay plain SQL on SQLite and PostgreSQL alike)."""
-
-    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="offer_rows")
-    offer = models.CharField(max_length=20, choices=Offer.choices)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["resource", "offer"], name="one_row_per_offer")
-        ]
-
-    def __str__(self):
-        return f"{self.resource_id} {self.offer}"
+    @property
+    def offer_labels(self) -> list[str]:
+        return [str(Offer(offer).label) for offer in self.offers]
 
 
 class ResourceRevision(models.Model):

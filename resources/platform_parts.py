@@ -55,6 +55,12 @@ def evaluation_section(*, user, platform, role):
                         resource=resource,
                         prefix=f"r{resource.pk}",
                     ),
+                    # Who keeps it current: the person, else the organisation.
+                    resource.steward.name
+                    if resource.steward
+                    else resource.steward_organisation.name
+                    if resource.steward_organisation
+                    else "",
                 )
                 for resource in created
             ],

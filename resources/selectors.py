@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models.functions import StrIndex
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,8 @@ from platforms.models import Platform, Role
 from platforms.permissions import WRITABLE_STATUSES, can_view_platform, role_subquery
 
 from .models import (
+    MASKS_WITH,
+    OFFER_BITS,
     Formality,
     Gap,
     GapStatus,
@@ -23,11 +26,13 @@ from .models import (
     Offer,
     PlatformResource,
     Resource,
-    ResourceOffer,
     Status,
 )
 from .permissions import PUBLISHED_STATUSES, ContactReader
 
+# The shortest word the trigram index can find; and how many words a search may hold.
+TRIGRAM = 3
+MAX_WORDS = 8
 # Not confirmed for this long: 「情報が古い可能性があります」, and ranked lower.
 STALE_AFTER = timedelta(days=365)
 
@@ -58,14 +63,23 @@ def _filtered(query: DirectoryQuery):
     resources = Resource.objects.filter(status__in=PUBLISHED_STATUSES)
     if query.status:
         resources = resources.filter(status=query.status)
-    for word in search_key(query.words).split():
-        resources = resources.filter(search_text__contains=word)
+    for index, word in enumerate(search_key(query.words).split()[:MAX_WORDS]):
+        if len(word) >= TRIGRAM:
+            resources = resources.filter(search_text__contains=word)
+        else:
+            # pg_trgm takes words of three characters or more; for a shorter one
+            # (「相談」「基金」) the trigram index can only be read whole, which is slower
+            # than reading the table: STRPOS reads the table.
+            name = f"word_{index}_at"
+            resources = resources.annotate(**{name: StrIndex("search_text", Value(word))}).filter(
+                **{f"{name}__gt": 0}
+            )
     if query.kind:
         resources = resources.filter(kind=query.kind)
     if query.formality:
         resources = resources.filter(formality=query.formality)
     if query.offer:
-        resources = resources.filter(offer_rows__offer=query.offer)
+        resources = resources.filter(offers_mask__in=MASKS_WITH[query.offer])
     if query.municipality:
         resources = resources.filter(municipality=query.municipality)
     if query.area:
@@ -75,9 +89,9 @@ def _filtered(query: DirectoryQuery):
     return resources
 
 
-def directory(query: DirectoryQuery):
-    """The matching resources, confirmed ones first (stale ones ranked lower), then by
-    name; with what the list shows. `stale_rank` is 1 for a stale resource (is_stale)."""
+def _ordered(query: DirectoryQuery):
+    """The matching ids in the directory's order: confirmed ones first (stale ones
+    ranked lower), then by name. Reads the covering index only."""
     return (
         _filtered(query)
         .annotate(
@@ -87,38 +101,89 @@ def directory(query: DirectoryQuery):
                 output_field=IntegerField(),
             )
         )
-        .select_related("provider_organisation")
-        .prefetch_related("offer_rows")
         .order_by("stale_rank", "name", "pk")
+        .values_list("pk", flat=True)
     )
 
 
+class DirectoryResults:
+    """The results of a search, read a slice at a time (what a Paginator needs): the
+    slice's ids in order from the covering index, then only those rows. Each resource
+    carries `stale_rank` (1 for a stale one, is_stale)."""
+
+    def __init__(self, query: DirectoryQuery):
+        self.ids = _ordered(query)
+
+    def count(self) -> int:
+        return self.ids.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[Resource]:
+        if not isinstance(key, slice):
+            raise TypeError("DirectoryResults is read by slices")
+        ids = list(self.ids[key])
+        rows = Resource.objects.select_related("provider_organisation").in_bulk(ids)
+        found = [rows[pk] for pk in ids if pk in rows]
+        for resource in found:
+            resource.stale_rank = 1 if is_stale(resource) else 0
+        return found
+
+
+def directory(query: DirectoryQuery) -> DirectoryResults:
+    return DirectoryResults(query)
+
+
 def facet_counts(query: DirectoryQuery) -> dict[str, dict[str, int]]:
-    """For each filter, how many of the current results each choice holds (one query
-    per facet)."""
-    matching = _filtered(query)
-    ids = matching.values("pk")
-    counts = {
-        "kind": _count(matching, "kind"),
-        "formality": _count(matching, "formality"),
-        "municipality": _count(matching.exclude(municipality=""), "municipality"),
-        "area": _count(matching.exclude(area=""), "area"),
-        "offer": {
-            row["offer"]: row["n"]
-            for row in ResourceOffer.objects.filter(resource__in=ids)
-            .values("offer")
-            .annotate(n=Count("resource", distinct=True))
-        },
-        "recent": {"yes": matching.filter(confirmed_at__gte=stale_before()).count()},
+    """For each filter, how many of the current results each choice holds, and the
+    total: one query over the matching set, whatever its size, grouped by every facet
+    at once (the groups are few: kinds × formality × places × recent) with what they
+    offer counted in each group. It reads only the columns of the directory's
+    covering index."""
+    bits = {f"has_{offer}": F("offers_mask").bitand(bit) for offer, bit in OFFER_BITS.items()}
+    grouped = (
+        _filtered(query)
+        .order_by()
+        .alias(**bits)
+        .annotate(
+            is_recent=Case(
+                When(confirmed_at__gte=stale_before(), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .values("kind", "formality", "municipality", "area", "is_recent")
+        .annotate(
+            # Counting a column of the index (never null), so the query needs none
+            # that the index lacks.
+            n=Count("*"),
+            **{
+                f"offer_{offer}": Count("offers_mask", filter=Q(**{f"has_{offer}__gt": 0}))
+                for offer in OFFER_BITS
+            },
+        )
+    )
+    counts: dict[str, dict[str, int]] = {
+        "kind": {},
+        "formality": {},
+        "municipality": {},
+        "area": {},
+        "offer": {},
+        "recent": {"yes": 0},
+        "total": {"all": 0},
     }
+    for row in grouped:
+        n = row["n"]
+        counts["total"]["all"] += n
+        counts["recent"]["yes"] += n if row["is_recent"] else 0
+        for name in ("kind", "formality", "municipality", "area"):
+            if row[name]:
+                counts[name][row[name]] = counts[name].get(row[name], 0) + n
+        for offer in OFFER_BITS:
+            if row[f"offer_{offer}"]:
+                counts["offer"][offer] = counts["offer"].get(offer, 0) + row[f"offer_{offer}"]
     return counts
-
-
-def _count(resources, name: str) -> dict[str, int]:
-    return {
-        row[name]: row["n"]
-        for row in resources.order_by().values(name).annotate(n=Count("pk", distinct=True))
-    }
 
 
 def choices_with_counts(choices, counts: dict[str, int]) -> list[tuple[str, str, int]]:
@@ -338,7 +403,8 @@ class BoundingBox:
 
 def map_points(query: DirectoryQuery, bbox: BoundingBox | None = None) -> dict:
     """The filtered set on a map: the points (at most MAP_LIMIT), how many have a
-    point, and how many of the set have none (the map says so). Three queries."""
+    point, and how many of the set have none (the map says so). At most three
+    queries."""
     matching = _filtered(query)
     mapped = matching.filter(latitude__isnull=False, longitude__isnull=False)
     if bbox is not None:
@@ -363,8 +429,14 @@ def map_points(query: DirectoryQuery, bbox: BoundingBox | None = None) -> dict:
         }
         for row in rows
     ]
-    total_mapped = mapped.count()
-    unmapped = matching.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True)).count()
+    total_mapped = len(points) if len(points) < MAP_LIMIT else mapped.count()
+    # A box is a part of the map the page has drawn already, with its count of what has
+    # no point: only the page asks.
+    unmapped = (
+        None
+        if bbox is not None
+        else matching.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True)).count()
+    )
     return {"points": points, "mapped": total_mapped, "unmapped": unmapped}
 
 
@@ -380,14 +452,11 @@ def resource_sheet(query: DirectoryQuery, user) -> list[SheetGroup]:
     seed's order, each with what it offers and the contacts this reader may see. A
     fixed number of queries."""
     resources = list(
-        _filtered(query)
-        .select_related("provider_organisation")
-        .prefetch_related("offer_rows")
-        .order_by("name", "pk")[:MAP_LIMIT]
+        _filtered(query).select_related("provider_organisation").order_by("name", "pk")[:MAP_LIMIT]
     )
     reader = ContactReader(user, [resource.pk for resource in resources])
     groups = {kind: SheetGroup(kind, str(label), []) for kind, label in Kind.choices}
     for resource in resources:
-        offers = [str(Offer(row.offer).label) for row in resource.offer_rows.all()]
+        offers = resource.offer_labels
         groups[resource.kind].entries.append((resource, offers, reader.contacts(resource)))
     return [group for group in groups.values() if group.entries]

@@ -75,7 +75,7 @@ def row_of(resource: Resource, contacts: set[str]) -> list:
     row = []
     for column in COLUMNS:
         if column.field == "offers":
-            row.append("、".join(str(Offer(row.offer).label) for row in resource.offer_rows.all()))
+            row.append("、".join(resource.offer_labels))
         elif column.field in ("phone", "email", "url"):
             row.append(getattr(resource, column.field) if column.field in contacts else "")
         elif column.choices is not None:

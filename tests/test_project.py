@@ -175,3 +175,40 @@ def test_the_demo_directory_is_what_the_issue_asks_for():
     assert len(created) == 1 and created[0].status == "active"
     assert created[0].created_by_platform.status == Status.ARCHIVED
     assert len({r.municipality for r in resources}) == 3
+
+
+@pytest.mark.parametrize("size", [60, 300])
+def test_the_directory_search_bench_runs_and_its_pages_take_three_queries(tmp_path, size):
+    """bench/resource_search.py, small and on SQLite: it prints what docs/benchmarks.md
+    reads, and a results page takes the same number of queries at any size. (Its
+    timings are for the bench, never for a test.)"""
+    import json
+    import subprocess
+    import sys
+
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")
+    } | {"DATABASE_URL": f"sqlite:///{tmp_path / 'bench.sqlite3'}"}
+    done = subprocess.run(  # noqa: S603 - our own script
+        [
+            sys.executable,
+            "bench/resource_search.py",
+            "--resources",
+            str(size),
+            "--searches",
+            "24",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=environment,
+        cwd=Path(__file__).resolve().parent.parent,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert set(result) == {"resources", "p50_ms", "p95_ms", "baseline_p95_ms", "queries_per_page"}
+    assert result["resources"] == size and result["queries_per_page"] == 3

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from common.text import search_key
 
-from ..models import EDITABLE_FIELDS, Resource, ResourceOffer, ResourceRevision, Status
+from ..models import EDITABLE_FIELDS, Resource, ResourceRevision, Status, offers_mask
 from ..permissions import can_edit_resource
 
 
@@ -41,14 +41,6 @@ def _require_steward_when_active(resource: Resource) -> None:
         )
 
 
-def _set_offers(resource: Resource, offers) -> None:
-    ResourceOffer.objects.filter(resource=resource).exclude(offer__in=offers).delete()
-    existing = set(ResourceOffer.objects.filter(resource=resource).values_list("offer", flat=True))
-    ResourceOffer.objects.bulk_create(
-        ResourceOffer(resource=resource, offer=offer) for offer in offers if offer not in existing
-    )
-
-
 @transaction.atomic
 def resource_create(
     *, actor, data: dict, offers=(), created_by_platform=None, external_id: str = ""
@@ -68,10 +60,10 @@ def resource_create(
         if name in data:
             setattr(resource, name, data[name])
     resource.status = Status.DRAFT
+    resource.offers_mask = offers_mask(offers)
     refresh_search_text(resource)
     resource.full_clean()
     resource.save()
-    _set_offers(resource, offers)
     return resource
 
 
@@ -87,7 +79,7 @@ def resource_update(*, actor, resource: Resource, data: dict, offers=None) -> Re
     resource = Resource.objects.select_for_update().get(pk=resource.pk)
     require_resource_editor(actor, resource)
     before = {name: _value(resource, name) for name in EDITABLE_FIELDS}
-    before_offers = sorted(resource.offer_rows.values_list("offer", flat=True))
+    before_offers = sorted(resource.offers)
     for name in EDITABLE_FIELDS:
         if name in data:
             setattr(resource, name, data[name])
@@ -99,9 +91,9 @@ def resource_update(*, actor, resource: Resource, data: dict, offers=None) -> Re
         changed.append("offers")
     if not changed:
         return resource
-    resource.save()
     if offers is not None:
-        _set_offers(resource, offers)
+        resource.offers_mask = offers_mask(offers)
+    resource.save()
     ResourceRevision.objects.create(
         resource=resource,
         actor=actor,

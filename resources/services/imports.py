@@ -72,7 +72,7 @@ def _check_row(actor, organisation, data: dict, offers: list, external_id: str):
     # What the file does not say stays as it is (an update), or takes the defaults.
     if existing is not None:
         base = model_to_dict(existing, fields=list(EDITABLE_FIELDS))
-        base["offers"] = list(existing.offer_rows.values_list("offer", flat=True))
+        base["offers"] = existing.offers
     else:
         base = {name: field.default for name, field in _AUDIENCE_FIELDS.items()} | {
             "cost": Cost.FREE,

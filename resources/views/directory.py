@@ -3,13 +3,12 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from common.pages import form_page
+from common.pages import CountedPaginator, form_page
 from common.postal import address_for
 
 from .. import permissions as policy
@@ -39,19 +38,22 @@ def directory_query(request) -> tuple[DirectoryForm, selectors.DirectoryQuery]:
 @require_GET
 def resource_list(request):
     form, query = directory_query(request)
-    page = Paginator(selectors.directory(query), PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.facet_counts(query)
+    # The facets' query has counted the results already.
+    paginator = CountedPaginator(selectors.directory(query), PAGE_SIZE, counts["total"]["all"])
+    page = paginator.get_page(request.GET.get("page"))
     rows = [(resource, resource.stale_rank == 1) for resource in page]
     return render(
         request,
         "resources/resource_list.html",
-        _filters_context(request, form, query)
+        _filters_context(request, form, query, counts)
         | {"page": page, "rows": rows, "can_import": services.can_import(request.user)},
     )
 
 
-def _filters_context(request, form, query) -> dict:
+def _filters_context(request, form, query, counts=None) -> dict:
     """What the search and filters show, on the list and the map alike."""
-    counts = selectors.facet_counts(query)
+    counts = counts or selectors.facet_counts(query)
     params = request.GET.copy()
     params.pop("page", None)
     return {
@@ -83,7 +85,7 @@ def resource_detail(request, resource_id):
             "resource": resource,
             "editable": editable,
             "stale": selectors.is_stale(resource),
-            "offers": [row.get_offer_display() for row in resource.offer_rows.all()],
+            "offers": resource.offer_labels,
             "contacts": policy.visible_contacts(request.user, resource, editable=editable),
             "revisions": selectors.resource_revisions(resource) if editable else [],
             "platforms": selectors.platforms_working_with(resource, request.user),

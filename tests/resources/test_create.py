@@ -337,6 +337,9 @@ def test_the_closing_step_chooses_a_steward_among_the_platforms_people(client, c
 
     resource.refresh_from_db()
     assert resource.continues is True and resource.steward_organisation == crew["organisation"]
+    after = client.get(reverse("platforms:platform-evaluation", args=[crew["platform"].pk]))
+    assert after.status_code == 200
+    assert "豊中市社会福祉協議会が情報を更新します" in after.content.decode()
     assert any(
         "continues" in revision.changed_fields
         for revision in ResourceRevision.objects.filter(resource=resource)

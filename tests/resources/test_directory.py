@@ -64,7 +64,7 @@ def test_anyone_signed_in_writes_a_draft_and_keeps_it_current(client):
         author,
         author,
     )
-    assert sorted(resource.offer_rows.values_list("offer", flat=True)) == ["people", "space"]
+    assert sorted(resource.offers) == ["people", "space"]
     assert "ひまわり" in resource.search_text
 
 

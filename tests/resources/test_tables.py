@@ -100,7 +100,7 @@ def test_a_list_is_previewed_then_imported_whole(client, admin, name, content):
         organisation,
         organisation,
     )
-    assert sorted(himawari.offer_rows.values_list("offer", flat=True)) == ["people", "space"]
+    assert sorted(himawari.offers) == ["people", "space"]
     assert Resource.objects.get(external_id="T-002").status == ResourceStatus.DRAFT
 
 
