@@ -116,7 +116,7 @@ def _fill(count: int, rng: random.Random) -> float:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from common.text import search_key
+    from common.text import bigram_key, search_key
     from members.models import User
     from resources.models import Resource, offers_mask
 
@@ -126,6 +126,11 @@ def _fill(count: int, rng: random.Random) -> float:
     ):
         _settle(connection)
         return 0.0
+    if Resource.objects.exclude(name__startswith="[bench]").exists():
+        # It replaces the whole directory: never on a database with real resources.
+        sys.exit(
+            "resource_search: the database holds resources that are not the bench's; use one of its own (e.g. hub_bench)"
+        )
     started = time.perf_counter()
     with transaction.atomic():
         Resource.objects.all().delete()
@@ -159,7 +164,8 @@ def _fill(count: int, rng: random.Random) -> float:
                     longitude=round(lng + rng.uniform(-0.05, 0.05), 6) if mapped else None,
                     steward=steward,
                     confirmed_at=confirmed,
-                    search_text=search_key(name, description, town, area),
+                    search_text=(key := search_key(name, description, town, area)),
+                    search_bigrams=bigram_key(key),
                     offers_mask=offers_mask(rng.sample(OFFERS, rng.randint(1, 2))),
                 )
             )
@@ -218,8 +224,9 @@ def _page(search: dict) -> None:
     if box:
         selectors.map_points(query, selectors.BoundingBox(*box))
         return
-    counts = selectors.facet_counts(query)
-    page = CountedPaginator(selectors.directory(query), 20, counts["total"]["all"]).get_page(1)
+    counts, ids = selectors.directory_page(query, offset=0, limit=20)
+    results = selectors.directory(query, known=(0, ids))
+    page = CountedPaginator(results, 20, counts["total"]["all"]).get_page(1)
     [(resource.name, resource.offer_labels) for resource in page]
 
 

@@ -92,6 +92,17 @@ def search_key(*parts: str) -> str:
     return jaconv.kata2hira(unicodedata.normalize("NFKC", joined)).lower()
 
 
+def bigram_key(key: str) -> str:
+    """The search key as its two-character pieces, each a word of its own
+    (「相談窓口」 → " 相談 談窓 窓口 "), so a two-character search is `LIKE '% 相談 %'`:
+    pg_trgm can index that, though not `LIKE '%相談%'` (it needs three characters).
+    `key` is a search_key."""
+    pieces = []
+    for token in key.split():
+        pieces.extend(token[i : i + 2] for i in range(len(token) - 1))
+    return f" {' '.join(pieces)} " if pieces else ""
+
+
 def katakana(value: str) -> str:
     """A reading as full-width katakana, however it was typed (ひらがな, ｶﾀｶﾅ)."""
     return jaconv.hira2kata(unicodedata.normalize("NFKC", value)).strip()

@@ -18,6 +18,12 @@ from .models import (
     Status,
 )
 
+PERSONAL_PROVIDER_CHOICES = [
+    ("", _("個人としては提供しない（団体が提供する、または未定）")),
+    ("shown", _("わたしが個人として提供する（名前を載せる）")),
+    ("hidden", _("わたしが個人として提供する（名前は載せない）")),
+]
+
 
 class ResourceForm(PlainTextFormMixin, forms.ModelForm):
     """A resource's details; what it offers (several); its status once it exists."""
@@ -34,8 +40,8 @@ class ResourceForm(PlainTextFormMixin, forms.ModelForm):
 
     class Meta:
         model = Resource
-        # What the service takes from a form, less what only a provider decides.
-        fields = [name for name in EDITABLE_FIELDS if name != "provider_person_shown"]
+        # What the service takes from a form.
+        fields = list(EDITABLE_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             # postal.js fills the municipality and address from the code as it is typed.
@@ -51,10 +57,26 @@ class ResourceForm(PlainTextFormMixin, forms.ModelForm):
             "formality": forms.RadioSelect,
         }
 
+    # A person who provides a resource themselves decides whether their name is shown.
+    personal_provider = forms.ChoiceField(
+        label=_("個人としての提供"),
+        choices=PERSONAL_PROVIDER_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
     field_order = ["name", "description", "kind", "formality", "offers"]
 
-    def __init__(self, *args, creating: bool = False, **kwargs):
+    def __init__(self, *args, creating: bool = False, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        provider = self.instance.provider_person_id
+        if user is None or (provider and provider != user.pk):
+            # Only the person themselves says they provide it, and how it is shown.
+            del self.fields["personal_provider"]
+        elif provider and "personal_provider" not in self.initial:
+            self.initial["personal_provider"] = (
+                "shown" if self.instance.provider_person_shown else "hidden"
+            )
         organisations = Organisation.objects.order_by("name")
         self.fields["provider_organisation"].queryset = organisations
         self.fields["steward_organisation"].queryset = organisations

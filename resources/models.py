@@ -109,7 +109,6 @@ EDITABLE_FIELDS = (
     "accessibility",
     "status",
     "provider_organisation",
-    "provider_person_shown",
     "steward_organisation",
 )
 
@@ -225,6 +224,8 @@ class Resource(models.Model):
     # The day the steward was last asked to confirm it (resources.reminders).
     confirm_reminded_on = models.DateField(null=True, blank=True, editable=False)
     search_text = models.TextField(editable=False, blank=True, default="")
+    # search_text in two-character pieces, for two-character searches (common.text).
+    search_bigrams = models.TextField(editable=False, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

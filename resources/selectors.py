@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.db.models.functions import StrIndex
 from django.utils import timezone
@@ -66,12 +67,15 @@ def _filtered(query: DirectoryQuery):
     for index, word in enumerate(search_key(query.words).split()[:MAX_WORDS]):
         if len(word) >= TRIGRAM:
             resources = resources.filter(search_text__contains=word)
+        elif len(word) == 2:
+            # pg_trgm takes three characters or more: a two-character word (「相談」)
+            # is found as a whole piece of search_bigrams, which the index can read.
+            resources = resources.filter(search_bigrams__contains=f" {word} ")
         else:
-            # pg_trgm takes words of three characters or more; for a shorter one
-            # (「相談」「基金」) the trigram index can only be read whole, which is slower
-            # than reading the table: STRPOS reads the table.
+            # One character: the trigram index could only be read whole, which is
+            # slower than reading the table: STRPOS reads the table.
             name = f"word_{index}_at"
-            resources = resources.annotate(**{name: StrIndex("search_text", Value(word))}).filter(
+            resources = resources.alias(**{name: StrIndex("search_text", Value(word))}).filter(
                 **{f"{name}__gt": 0}
             )
     if query.kind:
@@ -111,8 +115,10 @@ class DirectoryResults:
     slice's ids in order from the covering index, then only those rows. Each resource
     carries `stale_rank` (1 for a stale one, is_stale)."""
 
-    def __init__(self, query: DirectoryQuery):
+    def __init__(self, query: DirectoryQuery, known: tuple[int, list[int]] | None = None):
         self.ids = _ordered(query)
+        # (offset, ids) of a page read already (directory_page).
+        self.known = known
 
     def count(self) -> int:
         return self.ids.count()
@@ -123,7 +129,10 @@ class DirectoryResults:
     def __getitem__(self, key: slice) -> list[Resource]:
         if not isinstance(key, slice):
             raise TypeError("DirectoryResults is read by slices")
-        ids = list(self.ids[key])
+        if self.known is not None and key.start == self.known[0]:
+            ids = self.known[1][: (key.stop or 0) - key.start]
+        else:
+            ids = list(self.ids[key])
         rows = Resource.objects.select_related("provider_organisation").in_bulk(ids)
         found = [rows[pk] for pk in ids if pk in rows]
         for resource in found:
@@ -131,8 +140,8 @@ class DirectoryResults:
         return found
 
 
-def directory(query: DirectoryQuery) -> DirectoryResults:
-    return DirectoryResults(query)
+def directory(query: DirectoryQuery, known: tuple[int, list[int]] | None = None):
+    return DirectoryResults(query, known)
 
 
 def facet_counts(query: DirectoryQuery) -> dict[str, dict[str, int]]:
@@ -164,6 +173,12 @@ def facet_counts(query: DirectoryQuery) -> dict[str, dict[str, int]]:
             },
         )
     )
+    return _counts_from(grouped)
+
+
+def _counts_from(groups) -> dict[str, dict[str, int]]:
+    """Facet counts and the total from rows grouped by kind, formality, municipality,
+    area and is_recent, each with `n` and a count per offer (`offer_<offer>`)."""
     counts: dict[str, dict[str, int]] = {
         "kind": {},
         "formality": {},
@@ -173,7 +188,7 @@ def facet_counts(query: DirectoryQuery) -> dict[str, dict[str, int]]:
         "recent": {"yes": 0},
         "total": {"all": 0},
     }
-    for row in grouped:
+    for row in groups:
         n = row["n"]
         counts["total"]["all"] += n
         counts["recent"]["yes"] += n if row["is_recent"] else 0
@@ -184,6 +199,46 @@ def facet_counts(query: DirectoryQuery) -> dict[str, dict[str, int]]:
             if row[f"offer_{offer}"]:
                 counts["offer"][offer] = counts["offer"].get(offer, 0) + row[f"offer_{offer}"]
     return counts
+
+
+def directory_page(query: DirectoryQuery, *, offset: int, limit: int):
+    """(facet counts with the total, the ids of one page in order). On PostgreSQL a
+    search with words reads the table once for both: matching a word is the costly
+    part (every row's text), so the matching set is kept (a materialised CTE) and
+    grouped and ordered from there. Otherwise two queries on the covering indexes."""
+    if connection.vendor != "postgresql" or not search_key(query.words).split():
+        return facet_counts(query), list(_ordered(query)[offset : offset + limit])
+    columns = [
+        "id",
+        "kind",
+        "formality",
+        "municipality",
+        "area",
+        "confirmed_at",
+        "offers_mask",
+        "name",
+    ]
+    inner, params = _filtered(query).order_by().values(*columns).query.sql_with_params()
+    offers = ", ".join(
+        f"count(*) FILTER (WHERE (offers_mask & {bit}) > 0) AS offer_{offer}"
+        for offer, bit in OFFER_BITS.items()
+    )
+    cutoff = stale_before()
+    sql = f"""
+        WITH m AS MATERIALIZED ({inner})
+        SELECT
+          (SELECT coalesce(json_agg(g), '[]'::json) FROM (
+              SELECT kind, formality, municipality, area,
+                     coalesce(confirmed_at >= %s, false) AS is_recent, count(*) AS n, {offers}
+              FROM m GROUP BY 1, 2, 3, 4, 5) g),
+          (SELECT coalesce(json_agg(id ORDER BY stale_rank, name, id), '[]'::json) FROM (
+              SELECT id, name, CASE WHEN confirmed_at >= %s THEN 0 ELSE 1 END AS stale_rank
+              FROM m ORDER BY stale_rank, name, id LIMIT %s OFFSET %s) p)
+    """  # noqa: S608 - the inner query is Django's, with its parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, cutoff, cutoff, limit, offset])
+        groups, ids = cursor.fetchone()
+    return _counts_from(groups), ids
 
 
 def choices_with_counts(choices, counts: dict[str, int]) -> list[tuple[str, str, int]]:
@@ -414,20 +469,20 @@ def map_points(query: DirectoryQuery, bbox: BoundingBox | None = None) -> dict:
             longitude__gte=bbox.west,
             longitude__lte=bbox.east,
         )
-    rows = mapped.order_by("name", "pk").values(
+    rows = mapped.order_by("name", "pk").values_list(
         "pk", "name", "kind", "latitude", "longitude", "municipality", "area"
     )[:MAP_LIMIT]
-    kinds = dict(Kind.choices)
+    kinds = {value: str(label) for value, label in Kind.choices}
     points = [
         {
-            "id": row["pk"],
-            "name": row["name"],
-            "kind": str(kinds.get(row["kind"], "")),
-            "lat": float(row["latitude"]),
-            "lng": float(row["longitude"]),
-            "place": " ".join(p for p in (row["municipality"], row["area"]) if p),
+            "id": pk,
+            "name": name,
+            "kind": kinds.get(kind, ""),
+            "lat": float(lat),
+            "lng": float(lng),
+            "place": f"{municipality} {area}".strip(),
         }
-        for row in rows
+        for pk, name, kind, lat, lng, municipality, area in rows
     ]
     total_mapped = len(points) if len(points) < MAP_LIMIT else mapped.count()
     # A box is a part of the map the page has drawn already, with its count of what has
@@ -460,3 +515,29 @@ def resource_sheet(query: DirectoryQuery, user) -> list[SheetGroup]:
         offers = resource.offer_labels
         groups[resource.kind].entries.append((resource, offers, reader.contacts(resource)))
     return [group for group in groups.values() if group.entries]
+
+
+def resources_kept_by(user):
+    """What the reader keeps current, drafts included: as steward, as an
+    administrator of the providing or stewarding organisation, or as a coordinator of
+    the live platform creating it."""
+    admin_of = OrganisationMembership.objects.filter(
+        user=user,
+        status=OrganisationMembership.Status.ACTIVE,
+        role=OrganisationMembership.Role.ADMIN,
+    ).values("organisation_id")
+    coordinating = (
+        Platform.objects.filter(memberships__user=user, memberships__role=Role.COORDINATOR)
+        .filter(status__in=WRITABLE_STATUSES)
+        .values("pk")
+    )
+    return (
+        Resource.objects.filter(
+            Q(steward=user)
+            | Q(steward_organisation__in=admin_of)
+            | Q(provider_organisation__in=admin_of)
+            | Q(created_by_platform__in=coordinating)
+        )
+        .distinct()
+        .order_by("status", "name", "pk")
+    )

@@ -8,6 +8,7 @@ app_name = "resources"
 urlpatterns = [
     path("resources/", views.resource_list, name="resource-list"),
     path("resources/new/", views.resource_create, name="resource-create"),
+    path("resources/mine/", views.resources_mine, name="resources-mine"),
     path("resources/map/", views.resource_map, name="resource-map"),
     path("resources/map/points/", views.resource_map_points, name="resource-map-points"),
     path("resources/postal-code/", views.postal_code_lookup, name="postal-code"),

@@ -4,7 +4,7 @@ import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from common.text import search_key
+from common.text import bigram_key, search_key
 from members.models import (
     Organisation,
     OrganisationKind,
@@ -143,3 +143,4 @@ class ResourceFactory(factory.django.DjangoModelFactory):
     search_text = factory.LazyAttribute(
         lambda r: search_key(r.name, r.description, r.municipality, r.area)
     )
+    search_bigrams = factory.LazyAttribute(lambda r: bigram_key(r.search_text))

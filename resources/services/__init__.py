@@ -16,8 +16,8 @@ from .entries import (
 )
 from .gaps import gap_launch_platform, gap_note, gap_record
 from .imports import can_import, require_importer, resource_import_apply, resource_import_preview
-from .links import platform_resource_link, platform_resource_unlink
-from .questions import resource_question_answer, resource_question_ask
+from .links import platform_resource_link, platform_resource_unlink, require_linkable
+from .questions import require_askable, resource_question_answer, resource_question_ask
 
 __all__ = [
     "can_import",
@@ -31,7 +31,9 @@ __all__ = [
     "platform_resource_link",
     "platform_resource_unlink",
     "require_drafter",
+    "require_askable",
     "require_importer",
+    "require_linkable",
     "require_resource_editor",
     "resource_confirm",
     "resource_create",

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.text import search_key
+from common.text import bigram_key, search_key
 
 from ..models import EDITABLE_FIELDS, Resource, ResourceRevision, Status, offers_mask
 from ..permissions import can_edit_resource
@@ -30,6 +30,7 @@ def refresh_search_text(resource: Resource) -> None:
         resource.address,
         resource.provider_organisation.name if resource.provider_organisation else "",
     )
+    resource.search_bigrams = bigram_key(resource.search_text)
 
 
 def _require_steward_when_active(resource: Resource) -> None:
@@ -42,8 +43,27 @@ def _require_steward_when_active(resource: Resource) -> None:
 
 
 @transaction.atomic
+def _set_personal_provider(actor, resource: Resource, choice: str | None) -> None:
+    """「わたしが提供する」: only the person themselves, and they choose whether their
+    name is shown. None leaves it as it is."""
+    if choice is None:
+        return
+    if resource.provider_person_id and resource.provider_person_id != actor.pk:
+        raise PermissionDenied(_("提供する人の表示を変えられるのは、その人だけです。"))
+    if choice not in ("", "shown", "hidden"):
+        raise ValidationError({"personal_provider": _("選び直してください。")})
+    resource.provider_person = actor if choice else None
+    resource.provider_person_shown = choice == "shown"
+
+
 def resource_create(
-    *, actor, data: dict, offers=(), created_by_platform=None, external_id: str = ""
+    *,
+    actor,
+    data: dict,
+    offers=(),
+    created_by_platform=None,
+    external_id: str = "",
+    personal_provider: str | None = None,
 ) -> Resource:
     """A new resource: a draft, kept current by the person who wrote it until they
     hand it on. `created_by_platform` is for platforms.services.creating, which checks
@@ -61,6 +81,7 @@ def resource_create(
             setattr(resource, name, data[name])
     resource.status = Status.DRAFT
     resource.offers_mask = offers_mask(offers)
+    _set_personal_provider(actor, resource, personal_provider)
     refresh_search_text(resource)
     resource.full_clean()
     resource.save()
@@ -73,20 +94,26 @@ def _value(resource: Resource, name: str):
 
 
 @transaction.atomic
-def resource_update(*, actor, resource: Resource, data: dict, offers=None) -> Resource:
+def resource_update(
+    *, actor, resource: Resource, data: dict, offers=None, personal_provider: str | None = None
+) -> Resource:
     """Edits what `data` holds; the revision keeps the fields that changed and their
     values before. An active resource needs someone to keep it current."""
     resource = Resource.objects.select_for_update().get(pk=resource.pk)
     require_resource_editor(actor, resource)
     before = {name: _value(resource, name) for name in EDITABLE_FIELDS}
+    before_provider = (resource.provider_person_id, resource.provider_person_shown)
     before_offers = sorted(resource.offers)
     for name in EDITABLE_FIELDS:
         if name in data:
             setattr(resource, name, data[name])
+    _set_personal_provider(actor, resource, personal_provider)
     _require_steward_when_active(resource)
     refresh_search_text(resource)
     resource.full_clean()
     changed = [name for name in EDITABLE_FIELDS if _value(resource, name) != before[name]]
+    if (resource.provider_person_id, resource.provider_person_shown) != before_provider:
+        changed.append("provider_person")
     if offers is not None and sorted(offers) != before_offers:
         changed.append("offers")
     if not changed:

@@ -17,6 +17,12 @@ from ..selectors import steward_people
 from .entries import locked_platform
 
 
+def require_linkable(resource: Resource) -> None:
+    """A platform starts using a resource that is available now."""
+    if resource.status not in LINKABLE_STATUSES:
+        raise PermissionDenied(_("「利用できる」か「休止中」の社会資源だけをつなげられます。"))
+
+
 def _require_linker(actor, platform) -> None:
     if not is_coordinator(role_of(actor, platform)):
         raise PermissionDenied(
@@ -34,8 +40,7 @@ def platform_resource_link(
     platform = locked_platform(platform)
     _require_linker(actor, platform)
     resource = Resource.objects.get(pk=resource.pk)
-    if resource.status not in LINKABLE_STATUSES:
-        raise ValidationError(_("「利用できる」か「休止中」の社会資源だけをつなげられます。"))
+    require_linkable(resource)
     if use not in PlatformResource.Use.values:
         raise ValidationError(_("使い方を選んでください。"))
     if use == PlatformResource.Use.FUNDS and resource.kind != Kind.FUNDING:

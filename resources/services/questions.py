@@ -32,12 +32,16 @@ def _text(value, *, field: str, max_length: int, empty: str) -> str:
     return text
 
 
+def require_askable(resource) -> None:
+    if resource.status not in PUBLISHED_STATUSES:
+        raise PermissionDenied(_("下書きの社会資源には質問できません。"))
+
+
 @transaction.atomic
 def resource_question_ask(*, actor, resource, text: str) -> ResourceQuestion:
     if not actor.is_authenticated:
         raise PermissionDenied(_("質問するにはログインしてください。"))
-    if resource.status not in PUBLISHED_STATUSES:
-        raise ValidationError(_("下書きの社会資源には質問できません。"))
+    require_askable(resource)
     stewards = steward_people(resource)
     if not stewards:
         raise ValidationError(

@@ -12,6 +12,7 @@ from .directory import (
     resource_list,
     resource_map,
     resource_map_points,
+    resources_mine,
 )
 from .gaps import gap_create, gap_detail, gap_launch, gap_list, gap_note
 
@@ -36,4 +37,5 @@ __all__ = [
     "resource_list",
     "resource_map",
     "resource_map_points",
+    "resources_mine",
 ]

@@ -23,6 +23,7 @@ from ..models import ResourceQuestion
 @require_http_methods(["GET", "POST"])
 def resource_link(request, resource_id):
     resource, editable = policy.access_resource(request.user, resource_id)
+    services.require_linkable(resource)
     platforms = selectors.linkable_platforms(request.user)
     if not platforms:
         raise PermissionDenied(
@@ -64,6 +65,7 @@ def platform_link_remove(request, platform_id, link_id):
 @require_http_methods(["GET", "POST"])
 def resource_ask(request, resource_id):
     resource, editable = policy.access_resource(request.user, resource_id)
+    services.require_askable(resource)
     return form_page(
         request,
         QuestionForm(request.POST or None),

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -38,10 +39,14 @@ def directory_query(request) -> tuple[DirectoryForm, selectors.DirectoryQuery]:
 @require_GET
 def resource_list(request):
     form, query = directory_query(request)
-    counts = selectors.facet_counts(query)
-    # The facets' query has counted the results already.
-    paginator = CountedPaginator(selectors.directory(query), PAGE_SIZE, counts["total"]["all"])
-    page = paginator.get_page(request.GET.get("page"))
+    number = _page_number(request)
+    offset = (number - 1) * PAGE_SIZE
+    counts, ids = selectors.directory_page(query, offset=offset, limit=PAGE_SIZE)
+    # The facets' query has counted the results already, and read the page's ids.
+    paginator = CountedPaginator(
+        selectors.directory(query, known=(offset, ids)), PAGE_SIZE, counts["total"]["all"]
+    )
+    page = paginator.get_page(number)
     rows = [(resource, resource.stale_rank == 1) for resource in page]
     return render(
         request,
@@ -49,6 +54,11 @@ def resource_list(request):
         _filters_context(request, form, query, counts)
         | {"page": page, "rows": rows, "can_import": services.can_import(request.user)},
     )
+
+
+def _page_number(request) -> int:
+    raw = request.GET.get("page", "")
+    return int(raw) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
 
 
 def _filters_context(request, form, query, counts=None) -> dict:
@@ -103,9 +113,12 @@ def resource_detail(request, resource_id):
 def resource_create(request):
     return form_page(
         request,
-        ResourceForm(request.POST or None, creating=True),
+        ResourceForm(request.POST or None, creating=True, user=request.user),
         act=lambda data: services.resource_create(
-            actor=request.user, data=data, offers=data["offers"]
+            actor=request.user,
+            data=data,
+            offers=data["offers"],
+            personal_provider=data.get("personal_provider"),
         ),
         success=_("下書きとして登録しました。内容を確かめて「利用できる」にしてください。"),
         template="resources/resource_form.html",
@@ -121,9 +134,17 @@ def resource_edit(request, resource_id):
     # The form cleans into its own copy; the service reads the row afresh and locks it.
     return form_page(
         request,
-        ResourceForm(request.POST or None, instance=Resource.objects.get(pk=resource.pk)),
+        ResourceForm(
+            request.POST or None,
+            instance=Resource.objects.get(pk=resource.pk),
+            user=request.user,
+        ),
         act=lambda data: services.resource_update(
-            actor=request.user, resource=resource, data=data, offers=data["offers"]
+            actor=request.user,
+            resource=resource,
+            data=data,
+            offers=data["offers"],
+            personal_provider=data.get("personal_provider"),
         ),
         success=_("社会資源を保存しました。"),
         template="resources/resource_form.html",
@@ -194,3 +215,17 @@ def resource_map_points(request):
     """The map's points as JSON, for a bounding box (panning a large area)."""
     form, query = directory_query(request)
     return JsonResponse(selectors.map_points(query, _bbox(request)))
+
+
+@login_required
+@require_GET
+def resources_mine(request):
+    """What the reader keeps current, drafts and stale ones first to hand."""
+    page = Paginator(selectors.resources_kept_by(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "resources/resources_mine.html",
+        {"page": page, "rows": [(r, selectors.is_stale(r)) for r in page]},
+    )

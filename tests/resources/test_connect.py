@@ -137,7 +137,7 @@ def test_an_ended_platform_takes_no_new_links(world):
 def test_only_available_resources_are_linked(world, status):
     world["resource"].status = status
     world["resource"].save()
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         link(world)
 
 

@@ -335,3 +335,95 @@ def test_resource_url_permission_matrix(client, url, role, status):
         assert response.status_code == answer
     changed = Resource.objects.filter(pk=resource.pk).values("confirmed_by", "name").get() != before
     assert changed is (url == "confirm" and answer == 302)
+
+
+# --- a person who provides a resource -------------------------------------------------
+
+
+@pytest.mark.parametrize(("choice", "shown"), [("shown", True), ("hidden", False)])
+def test_a_person_providing_a_resource_chooses_whether_their_name_is_shown(client, choice, shown):
+    person = UserFactory(display_name="山田 花子")
+    client.force_login(person)
+
+    client.post(reverse("resources:resource-create"), form_post(personal_provider=choice))
+
+    resource = Resource.objects.get()
+    assert (resource.provider_person, resource.provider_person_shown) == (person, shown)
+    services.resource_update(actor=person, resource=resource, data={"status": Status.ACTIVE})
+    client.logout()
+    page = client.get(resource.get_absolute_url()).content.decode()
+    assert ("山田 花子" in page) is shown
+
+
+def test_only_the_provider_changes_how_they_are_shown(client):
+    person, staff = UserFactory(), UserFactory(is_staff=True)
+    resource = services.resource_create(
+        actor=person, data=DRAFT, offers=[], personal_provider="hidden"
+    )
+
+    with pytest.raises(PermissionDenied):
+        services.resource_update(actor=staff, resource=resource, data={}, personal_provider="shown")
+    client.force_login(staff)
+    form = client.get(reverse("resources:resource-edit", args=[resource.pk])).content.decode()
+    assert "personal_provider" not in form
+    resource.refresh_from_db()
+    assert resource.provider_person_shown is False
+
+
+# --- one pass for a search with words (PostgreSQL) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"words": "ひまわり"},
+        {"words": "ヒマワリ 食堂"},
+        {"words": "相談"},
+        {"words": "ひまわり", "kind": "place", "recent": True},
+        {"words": "ひまわり", "offer": "space"},
+        {"words": "ないことば"},
+    ],
+)
+def test_a_word_search_page_is_what_the_facets_and_the_order_say(query):
+    """directory_page reads a word search in one pass on PostgreSQL (raw SQL around
+    Django's query): it must agree with the ORM's facet counts and order exactly."""
+    from resources import selectors
+
+    today = timezone.localdate()
+    for n in range(30):
+        ResourceFactory(
+            name=f"ひまわり{'食堂' if n % 2 else '相談'}{n:02d}",
+            kind=Kind.PLACE if n % 3 else Kind.SERVICE,
+            confirmed_at=None if n % 5 == 0 else today - timedelta(days=40 * n),
+            offers_mask=1 if n % 2 else 4,
+            area=["第一中学校区", "第三中学校区", ""][n % 3],
+        )
+    directory_query = selectors.DirectoryQuery(**query)
+
+    counts, ids = selectors.directory_page(directory_query, offset=5, limit=10)
+
+    assert counts == selectors.facet_counts(directory_query)
+    assert ids == list(selectors._ordered(directory_query)[5:15])
+
+
+def test_two_character_words_find_what_contains_them(client):
+    """「相談」 is found through search_bigrams (pg_trgm indexes it there), with the same
+    meaning as a plain substring search; one character reads the text itself."""
+    from common.text import bigram_key
+
+    assert bigram_key("くらしの相談 窓口") == " くら らし しの の相 相談 窓口 "
+    assert bigram_key("あ") == ""
+    ResourceFactory(name="くらしの相談カレンダー")
+    ResourceFactory(name="ソウダン会")
+    ResourceFactory(name="送迎サービス")
+
+    def names(q):
+        page = client.get(reverse("resources:resource-list"), {"q": q}).content.decode()
+        return sorted(
+            n for n in ("くらしの相談カレンダー", "ソウダン会", "送迎サービス") if n in page
+        )
+
+    assert names("相談") == ["くらしの相談カレンダー"]
+    assert names("そう") == ["ソウダン会"]
+    assert names("迎") == ["送迎サービス"]
+    assert names("談カ") == ["くらしの相談カレンダー"]
