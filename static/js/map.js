@@ -36,7 +36,7 @@
   });
   map.addLayer(cluster);
   if (points.length) {
-    map.fitBounds(L.latLngBounds(points.map(function (p) { return [p.lat, p.lng]; })), { padding: [24, 24], maxZoom: 15 });
+    map.fitBounds(L.latLngBounds(points.map(function (p) { return [p.lat, p.lng]; })), { padding: [48, 48], maxZoom: 15 });
   } else {
     map.setView([36.2, 138.25], 5); // Japan
   }
