@@ -62,6 +62,30 @@ def clean_text(value, *, multiline: bool = False) -> str:
     return text
 
 
+def clean_field(
+    value,
+    *,
+    field: str,
+    max_length: int,
+    required: bool,
+    multiline: bool = False,
+    required_message: str | None = None,
+) -> str:
+    """clean_text for a service's own input: the field's name and limits in the error
+    (a ValidationError keyed by field)."""
+    try:
+        value = clean_text(value if value is not None else "", multiline=multiline)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
+    if required and not value:
+        raise ValidationError({field: required_message or _("このフィールドは必須です。")})
+    if len(value) > max_length:
+        raise ValidationError(
+            {field: _("%(max)d文字以内で入力してください。") % {"max": max_length}}
+        )
+    return value
+
+
 def validate_single_line(value) -> None:
     """A model field validator (the admin edits names too)."""
     clean_text(value)

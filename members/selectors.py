@@ -31,3 +31,12 @@ def organisation_membership_for_user(*, user, organisation):
     if not user.is_authenticated:
         return None
     return OrganisationMembership.objects.filter(organisation=organisation, user=user).first()
+
+
+def administered_organisation_ids(*, user):
+    """The ids of the organisations the user administers (active), as a subquery."""
+    return OrganisationMembership.objects.filter(
+        user=user,
+        status=OrganisationMembership.Status.ACTIVE,
+        role=OrganisationMembership.Role.ADMIN,
+    ).values("organisation_id")

@@ -15,8 +15,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import Invitation, JoinRequest, Platform, Role, Status
-from .permissions import WRITABLE_STATUSES
+from .models import Invitation, JoinRequest, Platform, Status
+from .selectors import platform_list_coordinated
 
 # An invitation unanswered this long is worth a reminder or a phone call.
 INVITATION_WAIT = timedelta(days=7)
@@ -45,13 +45,7 @@ def register(provider: Provider) -> Provider:
 
 
 def coordinated_live_platforms(user) -> list[Platform]:
-    return list(
-        Platform.objects.filter(
-            memberships__user=user,
-            memberships__role=Role.COORDINATOR,
-            status__in=WRITABLE_STATUSES,
-        ).prefetch_related("goals")
-    )
+    return list(platform_list_coordinated(user=user).prefetch_related("goals"))
 
 
 def needs_attention(user, today: date | None = None) -> list[Attention]:

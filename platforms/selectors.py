@@ -18,7 +18,7 @@ from .models import (
     Status,
     Visibility,
 )
-from .permissions import LISTED_STATUSES
+from .permissions import LISTED_STATUSES, WRITABLE_STATUSES
 
 
 def _search(platforms, *, query: str = "", area: str = "", kind: str = ""):
@@ -179,3 +179,12 @@ def event_list_for_platform(*, platform, kinds=None):
 
 def revision_list_for_platform(*, platform):
     return CharterRevision.objects.filter(platform=platform).select_related("actor")
+
+
+def platform_list_coordinated(*, user):
+    """The platforms the user coordinates that are still at work (not ended)."""
+    return Platform.objects.filter(
+        memberships__user=user,
+        memberships__role=Role.COORDINATOR,
+        status__in=WRITABLE_STATUSES,
+    )

@@ -9,51 +9,68 @@ Linked platforms are the live ones that use the resource or are creating it: whe
 platform ends, its members stop seeing contacts meant for the people working with it.
 Coordinators link resources to their own live platforms."""
 
+from functools import cached_property
+
 from django.db.models import Q
 from django.http import Http404
 
 from common.ids import parse_id
-from members.models import OrganisationMembership
-from members.permissions import is_organisation_admin
-from platforms.models import ENDED_STATUSES, Membership, Platform, Role
-from platforms.permissions import is_contributor, is_coordinator, is_writable
+from members.selectors import administered_organisation_ids
+from platforms.models import ENDED_STATUSES, Membership
+from platforms.permissions import is_contributor, is_writable
+from platforms.selectors import platform_list_coordinated
 
-from .models import Audience, Gap, PlatformResource, Resource, Status
+from .models import (
+    Audience,
+    Gap,
+    PlatformResource,
+    Resource,
+    ResourceImport,
+    ResourceQuestion,
+    Status,
+)
 
 PUBLISHED_STATUSES = (Status.ACTIVE, Status.PAUSED, Status.ENDED)
 # A platform may start using a resource that is available now.
 LINKABLE_STATUSES = (Status.ACTIVE, Status.PAUSED)
+CONTACT_FIELDS = ("phone", "email", "url")
 
 
-def _coordinates_creating_platform(user, resource: Resource) -> bool:
-    platform_id = resource.created_by_platform_id
-    return bool(
-        platform_id
-        and Membership.objects.filter(
-            platform_id=platform_id,
-            user=user,
-            role=Role.COORDINATOR,
+class ResourceRights:
+    """Who edits a resource, for one reader: the one rule, with what it needs to know
+    about the reader (the organisations they administer, the live platforms they
+    coordinate) read once, when first needed, for one resource or a whole list."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def administered(self) -> set[int]:
+        return set(
+            administered_organisation_ids(user=self.user).values_list("organisation_id", flat=True)
         )
-        .exclude(platform__status__in=ENDED_STATUSES)
-        .exists()
-    )
+
+    @cached_property
+    def coordinating(self) -> set[int]:
+        return set(platform_list_coordinated(user=self.user).values_list("pk", flat=True))
+
+    def editable(self, resource: Resource) -> bool:
+        user = self.user
+        if not user.is_authenticated:
+            return False
+        if user.is_staff or resource.steward_id == user.pk:
+            return True
+        organisations = {resource.provider_organisation_id, resource.steward_organisation_id}
+        if organisations.difference({None}).intersection(self.administered):
+            return True
+        return (
+            resource.created_by_platform_id is not None
+            and resource.created_by_platform_id in self.coordinating
+        )
 
 
 def can_edit_resource(user, resource: Resource) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_staff or resource.steward_id == user.pk:
-        return True
-    if any(
-        organisation is not None and is_organisation_admin(user, organisation)
-        for organisation in (resource.provider_organisation, resource.steward_organisation)
-    ):
-        return True
-    return _coordinates_creating_platform(user, resource)
-
-
-def can_read_resource(user, resource: Resource) -> bool:
-    return resource.status in PUBLISHED_STATUSES or can_edit_resource(user, resource)
+    return ResourceRights(user).editable(resource)
 
 
 def access_resource(user, resource_id) -> tuple[Resource, bool]:
@@ -71,24 +88,6 @@ def access_resource(user, resource_id) -> tuple[Resource, bool]:
     return resource, editable
 
 
-def linked_platforms(resource: Resource):
-    """The live platforms working with the resource: using it, funded by it, or
-    creating it."""
-    return Platform.objects.exclude(status__in=ENDED_STATUSES).filter(
-        Q(resource_links__resource=resource) | Q(created_resources=resource)
-    )
-
-
-def is_linked_member(user, resource: Resource) -> bool:
-    """Whether the reader belongs to a live platform working with the resource (one
-    query)."""
-    if not user.is_authenticated:
-        return False
-    return Membership.objects.filter(
-        user=user, platform__in=linked_platforms(resource).values("pk")
-    ).exists()
-
-
 def can_see_contact(user, audience: str, *, editable: bool, linked: bool) -> bool:
     if editable or audience == Audience.EVERYONE:
         return True
@@ -97,35 +96,54 @@ def can_see_contact(user, audience: str, *, editable: bool, linked: bool) -> boo
     return linked
 
 
-def contact_audiences(resource: Resource) -> set[str]:
-    return {
-        getattr(resource, f"{field}_audience")
-        for field in ("phone", "email", "url")
-        if getattr(resource, field)
-    }
+class ContactReader:
+    """Which contacts a reader sees, for one resource or a whole list (a printed map,
+    an export): editors see all; a contact kept for linked platforms shows to members
+    of the live platforms using or creating the resource, which is read (one query)
+    only when such a contact is met."""
+
+    def __init__(self, user, resource_ids, rights: ResourceRights | None = None):
+        self.user = user
+        self.ids = list(resource_ids)
+        self.rights = rights or ResourceRights(user)
+
+    @cached_property
+    def linked(self) -> set[int]:
+        if not self.user.is_authenticated:
+            return set()
+        live = (
+            Membership.objects.filter(user=self.user)
+            .exclude(platform__status__in=ENDED_STATUSES)
+            .values("platform_id")
+        )
+        return set(
+            Resource.objects.filter(pk__in=self.ids)
+            .filter(Q(platform_links__platform__in=live) | Q(created_by_platform__in=live))
+            .values_list("pk", flat=True)
+        )
+
+    def contacts(self, resource: Resource, *, editable: bool | None = None):
+        """(kind, label, value) of the contacts this reader may see."""
+        if editable is None:
+            editable = self.rights.editable(resource)
+        shown = []
+        for field in CONTACT_FIELDS:
+            value = getattr(resource, field)
+            audience = getattr(resource, f"{field}_audience")
+            linked = audience == Audience.LINKED and not editable and resource.pk in self.linked
+            if value and can_see_contact(self.user, audience, editable=editable, linked=linked):
+                shown.append((field, Resource._meta.get_field(field).verbose_name, value))
+        return shown
 
 
 def visible_contacts(user, resource: Resource, *, editable: bool) -> list[tuple[str, str, str]]:
-    """(kind, label, value) of the contacts this reader may see. Whether the reader is
-    in a linked platform is asked only when a contact is kept to them."""
-    linked = (
-        not editable
-        and Audience.LINKED in contact_audiences(resource)
-        and is_linked_member(user, resource)
-    )
-    contacts = []
-    for field in ("phone", "email", "url"):
-        value = getattr(resource, field)
-        if value and can_see_contact(
-            user, getattr(resource, f"{field}_audience"), editable=editable, linked=linked
-        ):
-            contacts.append((field, Resource._meta.get_field(field).verbose_name, value))
-    return contacts
+    return ContactReader(user, [resource.pk]).contacts(resource, editable=editable)
 
 
-def can_link_resource(role, platform, resource: Resource) -> bool:
-    """A coordinator of a live platform links an available resource to it."""
-    return is_coordinator(role) and is_writable(platform) and resource.status in LINKABLE_STATUSES
+def can_propose(resource: Resource, coordinated_platforms) -> bool:
+    """Whether to offer "use it in my platform": an available resource, and a reader
+    who coordinates a live platform."""
+    return resource.status in LINKABLE_STATUSES and bool(coordinated_platforms)
 
 
 def can_draft_for_platform(role, platform) -> bool:
@@ -133,81 +151,46 @@ def can_draft_for_platform(role, platform) -> bool:
     return is_contributor(role) and is_writable(platform)
 
 
-def access_platform_link(platform, link_id) -> PlatformResource:
+def _one_or_404(queryset, object_id):
     try:
-        return PlatformResource.objects.select_related("resource").get(
-            platform=platform, pk=parse_id(link_id)
-        )
-    except (PlatformResource.DoesNotExist, ValueError, TypeError, OverflowError):
+        return queryset.get(pk=parse_id(object_id))
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
+
+
+def access_platform_link(platform, link_id) -> PlatformResource:
+    return _one_or_404(
+        PlatformResource.objects.select_related("resource").filter(platform=platform), link_id
+    )
 
 
 def access_gap(gap_id) -> Gap:
     """Gaps are for everyone to read: what is missing, never who needs it."""
-    try:
-        return Gap.objects.select_related("platform").get(pk=parse_id(gap_id))
-    except (Gap.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise Http404 from None
+    return _one_or_404(Gap.objects.select_related("platform"), gap_id)
 
 
-class ContactReader:
-    """visible_contacts for many resources at once (a list, a printed map, an export):
-    what makes a reader an editor or a member of a linked platform is read once for
-    the whole set (two queries), not once per resource."""
+def access_question(resource: Resource, question_id, *, editable: bool) -> ResourceQuestion:
+    """A question is its asker's and the editors' only: to answer, an editor's."""
+    if not editable:
+        raise Http404
+    return _one_or_404(ResourceQuestion.objects.filter(resource=resource), question_id)
 
-    def __init__(self, user, resource_ids):
-        self.user = user
-        self.admin_of: set[int] = set()
-        self.linked: set[int] = set()
-        self.coordinating: set[int] = set()
-        if not user.is_authenticated:
-            return
-        self.admin_of = set(
-            OrganisationMembership.objects.filter(
-                user=user,
-                status=OrganisationMembership.Status.ACTIVE,
-                role=OrganisationMembership.Role.ADMIN,
-            ).values_list("organisation_id", flat=True)
-        )
-        live = Membership.objects.filter(user=user).exclude(platform__status__in=ENDED_STATUSES)
-        platform_ids = set(live.values_list("platform_id", flat=True))
-        self.coordinating = set(
-            live.filter(role=Role.COORDINATOR).values_list("platform_id", flat=True)
-        )
-        ids = list(resource_ids)
-        self.linked = set(
-            PlatformResource.objects.filter(
-                resource_id__in=ids, platform_id__in=platform_ids
-            ).values_list("resource_id", flat=True)
-        ) | set(
-            Resource.objects.filter(
-                pk__in=ids, created_by_platform_id__in=platform_ids
-            ).values_list("pk", flat=True)
-        )
 
-    def editable(self, resource: Resource) -> bool:
-        user = self.user
-        if not user.is_authenticated:
-            return False
-        return (
-            user.is_staff
-            or resource.steward_id == user.pk
-            or resource.provider_organisation_id in self.admin_of
-            or resource.steward_organisation_id in self.admin_of
-            or resource.created_by_platform_id in self.coordinating
-        )
+def access_created_resource(platform, resource_id) -> Resource:
+    """A resource the platform is creating (the platform's access is checked first)."""
+    return _one_or_404(Resource.objects.filter(created_by_platform=platform), resource_id)
 
-    def contacts(self, resource: Resource) -> list[tuple[str, str, str]]:
-        editable = self.editable(resource)
-        linked = resource.pk in self.linked
-        return [
-            (field, Resource._meta.get_field(field).verbose_name, getattr(resource, field))
-            for field in ("phone", "email", "url")
-            if getattr(resource, field)
-            and can_see_contact(
-                self.user,
-                getattr(resource, f"{field}_audience"),
-                editable=editable,
-                linked=linked,
-            )
-        ]
+
+def access_import(user, batch_id) -> ResourceImport:
+    """An import's preview is its uploader's only: the same 404 for anyone else."""
+    return _one_or_404(
+        ResourceImport.objects.select_related("organisation").filter(created_by=user), batch_id
+    )
+
+
+def can_import(user) -> bool:
+    """Whether to offer the import at all: staff, or an administrator of some
+    organisation."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or administered_organisation_ids(user=user).exists()

@@ -14,8 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from common.ids import parse_id
 from common.text import search_key
 from members.models import Organisation, OrganisationMembership, User
-from platforms.models import Platform, Role
-from platforms.permissions import WRITABLE_STATUSES, can_view_platform, role_subquery
+from members.selectors import administered_organisation_ids
+from platforms.models import Platform
+from platforms.permissions import can_view_platform, role_subquery
+from platforms.selectors import platform_list_coordinated
 
 from .models import (
     MASKS_WITH,
@@ -342,13 +344,7 @@ def linkable_platforms(user) -> list[Platform]:
     """The live platforms the reader coordinates: where a resource may be proposed."""
     if not user.is_authenticated:
         return []
-    return list(
-        Platform.objects.filter(
-            memberships__user=user,
-            memberships__role=Role.COORDINATOR,
-            status__in=WRITABLE_STATUSES,
-        ).order_by("deadline", "pk")
-    )
+    return list(platform_list_coordinated(user=user).order_by("deadline", "pk"))
 
 
 def questions_for(resource: Resource, user, *, editable: bool):
@@ -521,16 +517,8 @@ def resources_kept_by(user):
     """What the reader keeps current, drafts included: as steward, as an
     administrator of the providing or stewarding organisation, or as a coordinator of
     the live platform creating it."""
-    admin_of = OrganisationMembership.objects.filter(
-        user=user,
-        status=OrganisationMembership.Status.ACTIVE,
-        role=OrganisationMembership.Role.ADMIN,
-    ).values("organisation_id")
-    coordinating = (
-        Platform.objects.filter(memberships__user=user, memberships__role=Role.COORDINATOR)
-        .filter(status__in=WRITABLE_STATUSES)
-        .values("pk")
-    )
+    admin_of = administered_organisation_ids(user=user)
+    coordinating = platform_list_coordinated(user=user).values("pk")
     return (
         Resource.objects.filter(
             Q(steward=user)
@@ -541,3 +529,12 @@ def resources_kept_by(user):
         .distinct()
         .order_by("status", "name", "pk")
     )
+
+
+def importable_organisations(user) -> list[Organisation]:
+    """The organisations a list may be imported for: any, for staff; otherwise those
+    the reader administers."""
+    organisations = Organisation.objects.order_by("name")
+    if not user.is_staff:
+        organisations = organisations.filter(pk__in=administered_organisation_ids(user=user))
+    return list(organisations)

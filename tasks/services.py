@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from common.ids import parse_id
-from common.text import clean_text
+from common.text import clean_field
 from notifications.kinds import NoticeKind
 from notifications.services import notify
 from platforms import permissions as platform_policy
@@ -203,23 +203,6 @@ def _card_for_write(actor, board: Board, card_id) -> tuple[Board, Card]:
     return board, card
 
 
-def _clean_text(
-    value, *, field: str, max_length: int, required: bool, multiline: bool = False
-) -> str:
-    """common.text.clean_text, with the field's name and limits in the error."""
-    try:
-        value = clean_text(value if value is not None else "", multiline=multiline)
-    except ValidationError as error:
-        raise ValidationError({field: error.messages}) from None
-    if required and not value:
-        raise ValidationError({field: _("このフィールドは必須です。")})
-    if len(value) > max_length:
-        raise ValidationError(
-            {field: _("%(max)d文字以内で入力してください。") % {"max": max_length}}
-        )
-    return value
-
-
 def _members_of(board: Board, user_ids) -> list:
     """The given users, refused unless every one is a member of the board's platform."""
     ids = {parse_id(i) for i in user_ids}
@@ -253,7 +236,7 @@ def board_create(*, actor, platform, name: str, template: str = BoardTemplate.BL
     require_board_creator(platform_policy.role_of(actor, platform), platform)
     if template not in BoardTemplate.values:
         raise ValidationError({"template": _("指定されたひな形はありません。")})
-    name = _clean_text(name, field="name", max_length=100, required=True)
+    name = clean_field(name, field="name", max_length=100, required=True)
     board = Board.objects.create(platform=platform, name=name, template=template, created_by=actor)
     names = TEMPLATE_COLUMNS[BoardTemplate(template)]
     for column_name, position in zip(names, keys_after(None, len(names)), strict=True):
@@ -271,7 +254,7 @@ def _check_wip_limit(wip_limit) -> None:
 def column_add(*, actor, board: Board, name: str, wip_limit: int | None = None) -> Column:
     board, role = _locked_board(board, actor)
     require_board_manager(role, board)
-    name = _clean_text(name, field="name", max_length=60, required=True)
+    name = clean_field(name, field="name", max_length=60, required=True)
     _check_wip_limit(wip_limit)
     last = board.columns.filter(archived=False).order_by("-position").first()
     column = Column.objects.create(
@@ -294,7 +277,7 @@ def column_update(
     column = _column_in(board, column_id)
     previous_goal = column.goal_id
     if name is not None:
-        column.name = _clean_text(name, field="name", max_length=60, required=True)
+        column.name = clean_field(name, field="name", max_length=60, required=True)
     if wip_limit is not ...:
         _check_wip_limit(wip_limit)
         column.wip_limit = wip_limit
@@ -385,8 +368,8 @@ def card_create(
     board, role = _locked_board(board, actor)
     require_card_writer(role, board)
     column = _column_in(board, column_id)
-    title = _clean_text(title, field="title", max_length=200, required=True)
-    description = _clean_text(
+    title = clean_field(title, field="title", max_length=200, required=True)
+    description = clean_field(
         description, field="description", max_length=5000, required=False, multiline=True
     )
     order = _column_order(column)
@@ -469,9 +452,9 @@ def card_update(*, actor, board: Board, card_id, version: int, fields: dict) -> 
     before = _helper_facts(card)
     assigned_before = set(card.assignees.values_list("pk", flat=True))
     if "title" in fields:
-        card.title = _clean_text(fields["title"], field="title", max_length=200, required=True)
+        card.title = clean_field(fields["title"], field="title", max_length=200, required=True)
     if "description" in fields:
-        card.description = _clean_text(
+        card.description = clean_field(
             fields["description"],
             field="description",
             max_length=5000,
@@ -498,7 +481,7 @@ def card_update(*, actor, board: Board, card_id, version: int, fields: dict) -> 
             )
         card.helpers_needed = needed
     if "helper_skills" in fields:
-        card.helper_skills = _clean_text(
+        card.helper_skills = clean_field(
             fields["helper_skills"], field="helper_skills", max_length=200, required=False
         )
     if "assignees" in fields:
@@ -515,7 +498,7 @@ def card_update(*, actor, board: Board, card_id, version: int, fields: dict) -> 
         names = fields["labels"]
         if not isinstance(names, list) or len(names) > 10:
             raise ValidationError({"labels": _("ラベルは10個までです。")})
-        cleaned = {_clean_text(n, field="labels", max_length=30, required=True) for n in names}
+        cleaned = {clean_field(n, field="labels", max_length=30, required=True) for n in names}
         card.labels.set(
             [Label.objects.get_or_create(board=board, name=name)[0] for name in sorted(cleaned)]
         )
@@ -583,7 +566,7 @@ def _card_set_archived(actor, board: Board, card_id, *, archived: bool) -> dict:
 @transaction.atomic
 def checklist_add(*, actor, board: Board, card_id, text: str) -> dict:
     board, card = _card_for_write(actor, board, card_id)
-    text = _clean_text(text, field="text", max_length=200, required=True)
+    text = clean_field(text, field="text", max_length=200, required=True)
     if card.checklist.count() >= 50:
         raise ValidationError(_("チェックリストは50項目までです。"))
     ChecklistItem.objects.create(card=card, text=text, position=card.checklist.count())
@@ -653,7 +636,7 @@ def _card_changed(board, actor, card, kind) -> dict:
 def comment_add(*, actor, board: Board, card_id, body: str) -> Comment:
     """Adds a comment; members named as "@name" in it are recorded as mentioned."""
     board, card = _card_for_write(actor, board, card_id)
-    body = _clean_text(body, field="body", max_length=2000, required=True, multiline=True)
+    body = clean_field(body, field="body", max_length=2000, required=True, multiline=True)
     comment = Comment.objects.create(card=card, author=actor, body=body)
     if "@" in body:
         members = Membership.objects.filter(platform=board.platform).select_related("user")

@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from platforms.models import Status as PlatformStatus
 from platforms.permissions import is_coordinator, role_of
 from platforms.services import require_writable
+from platforms.services.guards import locked
 
 from ..models import Resource, ResourceRevision, Status
 from ..permissions import can_draft_for_platform
 from ..selectors import steward_choices
-from .entries import locked_platform, resource_create
+from .entries import resource_create
 
 
 def _created(platform):
@@ -34,7 +35,7 @@ def require_drafter(actor, platform) -> None:
 
 @transaction.atomic
 def created_resource_draft(*, actor, platform, data: dict, offers=()) -> Resource:
-    platform = locked_platform(platform)
+    platform = locked(platform)
     require_drafter(actor, platform)
     return resource_create(actor=actor, data=data, offers=offers, created_by_platform=platform)
 
@@ -45,7 +46,7 @@ def created_resource_plan(
 ) -> Resource:
     """Whether a created resource continues after the platform, and who keeps it
     current: a member of the platform, or an organisation of its members."""
-    platform = locked_platform(platform)
+    platform = locked(platform)
     if not is_coordinator(role_of(actor, platform)):
         raise PermissionDenied(_("つくった社会資源のこれからを決めるのはコーディネーターです。"))
     if platform.status == PlatformStatus.ARCHIVED:

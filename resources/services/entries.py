@@ -141,9 +141,3 @@ def resource_confirm(*, actor, resource: Resource) -> Resource:
     resource.save(update_fields=["confirmed_at", "confirmed_by", "updated_at"])
     ResourceRevision.objects.create(resource=resource, actor=actor, confirmed=True)
     return resource
-
-
-def locked_platform(platform):
-    """The platform's current row, locked for the rest of the transaction (no-op on
-    SQLite): a change tied to a platform sees its status as it is now."""
-    return type(platform).objects.select_for_update().get(pk=platform.pk)

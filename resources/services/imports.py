@@ -13,32 +13,26 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from members.models import OrganisationMembership
 from members.permissions import is_organisation_admin
 
 from .. import tabular
 from ..forms import ResourceForm
 from ..models import EDITABLE_FIELDS, Cost, Resource, ResourceImport, Status
-from ..permissions import can_edit_resource
+from ..permissions import can_edit_resource, can_import
 from .entries import resource_create, resource_update
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
-def can_import(user) -> bool:
-    """Whether to offer the import at all: staff, or an administrator of some
-    organisation (one query)."""
-    if not user.is_authenticated:
-        return False
-    return (
-        user.is_staff
-        or OrganisationMembership.objects.filter(
-            user=user,
-            status=OrganisationMembership.Status.ACTIVE,
-            role=OrganisationMembership.Role.ADMIN,
-        ).exists()
-    )
+IMPORTERS_ONLY = gettext_lazy("一覧を取り込めるのは、団体の管理者と運営スタッフです。")
+
+
+def require_import_page(actor) -> None:
+    """The import page is for staff and organisation administrators."""
+    if not can_import(actor):
+        raise PermissionDenied(IMPORTERS_ONLY)
 
 
 def require_importer(actor, organisation) -> None:
@@ -46,7 +40,7 @@ def require_importer(actor, organisation) -> None:
         raise PermissionDenied(_("取り込むにはログインしてください。"))
     if actor.is_staff or (organisation is not None and is_organisation_admin(actor, organisation)):
         return
-    raise PermissionDenied(_("一覧を取り込めるのは、団体の管理者と運営スタッフです。"))
+    raise PermissionDenied(IMPORTERS_ONLY)
 
 
 def _header_of(field: str) -> str:

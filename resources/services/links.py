@@ -9,18 +9,26 @@ from django.utils.translation import gettext as _
 from notifications.services import notify
 from platforms.permissions import is_coordinator, role_of
 from platforms.services import require_writable
+from platforms.services.guards import locked
 
 from .. import notices
 from ..models import Kind, PlatformResource, Resource
 from ..permissions import LINKABLE_STATUSES
 from ..selectors import steward_people
-from .entries import locked_platform
 
 
 def require_linkable(resource: Resource) -> None:
     """A platform starts using a resource that is available now."""
     if resource.status not in LINKABLE_STATUSES:
         raise PermissionDenied(_("「利用できる」か「休止中」の社会資源だけをつなげられます。"))
+
+
+def require_linker_of_some_platform(platforms) -> None:
+    """The page to propose a resource is for coordinators of a live platform."""
+    if not platforms:
+        raise PermissionDenied(
+            _("社会資源をつなげられるのは、進行中のプラットフォームのコーディネーターです。")
+        )
 
 
 def _require_linker(actor, platform) -> None:
@@ -37,7 +45,7 @@ def platform_resource_link(
 ) -> PlatformResource:
     """Links the resource to the platform (or updates what it is for). Funding links
     name funding resources only."""
-    platform = locked_platform(platform)
+    platform = locked(platform)
     _require_linker(actor, platform)
     resource = Resource.objects.get(pk=resource.pk)
     require_linkable(resource)
@@ -74,6 +82,6 @@ def platform_resource_link(
 
 @transaction.atomic
 def platform_resource_unlink(*, actor, platform, link: PlatformResource) -> None:
-    platform = locked_platform(platform)
+    platform = locked(platform)
     _require_linker(actor, platform)
     PlatformResource.objects.filter(pk=link.pk, platform=platform).delete()

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.text import clean_text
+from common.text import clean_field
 from notifications.services import notify
 
 from .. import notices
@@ -18,18 +18,6 @@ from ..selectors import steward_people
 
 # Enough for anyone asking in earnest; a flood stops here.
 QUESTIONS_PER_DAY = 20
-
-
-def _text(value, *, field: str, max_length: int, empty: str) -> str:
-    try:
-        text = clean_text(value or "", multiline=True).strip()
-    except ValidationError as error:
-        raise ValidationError({field: error.messages}) from None
-    if not text:
-        raise ValidationError({field: empty})
-    if len(text) > max_length:
-        raise ValidationError({field: _("%(n)d文字以内で書いてください。") % {"n": max_length}})
-    return text
 
 
 def require_askable(resource) -> None:
@@ -47,7 +35,14 @@ def resource_question_ask(*, actor, resource, text: str) -> ResourceQuestion:
         raise ValidationError(
             _("この社会資源には情報を更新する人がいないため、今は質問を送れません。")
         )
-    text = _text(text, field="text", max_length=1000, empty=_("質問を書いてください。"))
+    text = clean_field(
+        text,
+        field="text",
+        max_length=1000,
+        required=True,
+        multiline=True,
+        required_message=_("質問を書いてください。"),
+    )
     since = timezone.now() - timedelta(days=1)
     if ResourceQuestion.objects.filter(asker=actor, created_at__gte=since).count() >= (
         QUESTIONS_PER_DAY
@@ -71,8 +66,13 @@ def resource_question_answer(*, actor, question: ResourceQuestion, answer: str) 
     )
     if not can_edit_resource(actor, question.resource):
         raise PermissionDenied(_("質問に答えられるのは、この社会資源の情報を更新する人です。"))
-    question.answer = _text(
-        answer, field="answer", max_length=2000, empty=_("回答を書いてください。")
+    question.answer = clean_field(
+        answer,
+        field="answer",
+        max_length=2000,
+        required=True,
+        multiline=True,
+        required_message=_("回答を書いてください。"),
     )
     question.answered_by = actor
     question.answered_at = timezone.now()

@@ -3,20 +3,17 @@ coordinates, removing it from the platform, and questions to its steward."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common.ids import parse_id
 from common.pages import form_page, refused
 from platforms import permissions as platform_policy
 
 from .. import permissions as policy
 from .. import selectors, services
 from ..forms import AnswerForm, LinkForm, QuestionForm
-from ..models import ResourceQuestion
 
 
 @login_required
@@ -25,10 +22,7 @@ def resource_link(request, resource_id):
     resource, editable = policy.access_resource(request.user, resource_id)
     services.require_linkable(resource)
     platforms = selectors.linkable_platforms(request.user)
-    if not platforms:
-        raise PermissionDenied(
-            _("社会資源をつなげられるのは、進行中のプラットフォームのコーディネーターです。")
-        )
+    services.require_linker_of_some_platform(platforms)
     form = LinkForm(request.POST or None, platforms=platforms, resource=resource)
     by_id = {platform.pk: platform for platform in platforms}
     return form_page(
@@ -83,12 +77,7 @@ def resource_ask(request, resource_id):
 @require_POST
 def question_answer(request, resource_id, question_id):
     resource, editable = policy.access_resource(request.user, resource_id)
-    try:
-        question = ResourceQuestion.objects.get(resource=resource, pk=parse_id(question_id))
-    except (ResourceQuestion.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise Http404 from None
-    if not editable:
-        raise Http404  # a question is its asker's and the stewards' only
+    question = policy.access_question(resource, question_id, editable=editable)
     form = AnswerForm(request.POST)
     back = resource.get_absolute_url() + "#questions"
     if not form.is_valid():

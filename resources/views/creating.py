@@ -4,19 +4,17 @@ continues and who keeps it current."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common.ids import parse_id
 from common.pages import form_page, refused
 from platforms import permissions as platform_policy
 
+from .. import permissions as policy
 from .. import selectors, services
 from ..forms import PlanForm, ResourceForm
-from ..models import Resource
 
 
 @login_required
@@ -43,10 +41,7 @@ def created_resource_draft(request, platform_id):
 @require_POST
 def created_resource_plan(request, platform_id, resource_id):
     platform, role = platform_policy.access_platform(request.user, platform_id)
-    try:
-        resource = Resource.objects.get(created_by_platform=platform, pk=parse_id(resource_id))
-    except (Resource.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise Http404 from None
+    resource = policy.access_created_resource(platform, resource_id)
     back = reverse("platforms:platform-evaluation", args=[platform.pk]) + "#created-resources"
     people, organisations = selectors.steward_choices(platform)
     form = PlanForm(

@@ -52,7 +52,7 @@ def resource_list(request):
         request,
         "resources/resource_list.html",
         _filters_context(request, form, query, counts)
-        | {"page": page, "rows": rows, "can_import": services.can_import(request.user)},
+        | {"page": page, "rows": rows, "can_import": policy.can_import(request.user)},
     )
 
 
@@ -100,8 +100,7 @@ def resource_detail(request, resource_id):
             "revisions": selectors.resource_revisions(resource) if editable else [],
             "platforms": selectors.platforms_working_with(resource, request.user),
             "origin": selectors.origin_of(resource, request.user),
-            "can_link": resource.status in policy.LINKABLE_STATUSES
-            and bool(selectors.linkable_platforms(request.user)),
+            "can_link": policy.can_propose(resource, selectors.linkable_platforms(request.user)),
             "has_steward": bool(resource.steward_id or resource.steward_organisation_id),
             "questions": selectors.questions_for(resource, request.user, editable=editable),
         },

@@ -3,22 +3,19 @@ filtered list, and importing a list with a preview before anything changes."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from common.ids import parse_id
 from common.pages import add_service_error, refused
 from common.spreadsheet import Sheet, csv_response, xlsx_response
-from members.models import Organisation, OrganisationMembership
 
+from .. import permissions as policy
 from .. import selectors, services, tabular
 from ..forms import ImportForm
-from ..models import ResourceImport
 from ..permissions import ContactReader
 from .directory import directory_query
 
@@ -51,24 +48,11 @@ def resource_export_xlsx(request):
     return xlsx_response(_filename(), [sheet])
 
 
-def _importable_organisations(user):
-    if user.is_staff:
-        return list(Organisation.objects.order_by("name"))
-    return list(
-        Organisation.objects.filter(
-            memberships__user=user,
-            memberships__status=OrganisationMembership.Status.ACTIVE,
-            memberships__role=OrganisationMembership.Role.ADMIN,
-        ).order_by("name")
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def resource_import(request):
-    organisations = _importable_organisations(request.user)
-    if not organisations:
-        raise PermissionDenied(_("一覧を取り込めるのは、団体の管理者と運営スタッフです。"))
+    services.require_import_page(request.user)
+    organisations = selectors.importable_organisations(request.user)
     form = ImportForm(request.POST or None, request.FILES or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -93,26 +77,17 @@ def resource_import(request):
     )
 
 
-def _batch(request, batch_id) -> ResourceImport:
-    try:
-        return ResourceImport.objects.select_related("organisation").get(
-            pk=parse_id(batch_id), created_by=request.user
-        )
-    except (ResourceImport.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise Http404 from None
-
-
 @login_required
 @require_GET
 def resource_import_preview(request, batch_id):
-    batch = _batch(request, batch_id)
+    batch = policy.access_import(request.user, batch_id)
     return render(request, "resources/import_preview.html", {"batch": batch})
 
 
 @login_required
 @require_POST
 def resource_import_apply(request, batch_id):
-    batch = _batch(request, batch_id)
+    batch = policy.access_import(request.user, batch_id)
     try:
         batch = services.resource_import_apply(actor=request.user, batch=batch)
     except ValidationError as error:

@@ -8,8 +8,10 @@ width and at 375 px; each step leaves a screenshot under test-artifacts/e2e."""
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from members.models import OrganisationMembership
@@ -103,7 +105,7 @@ def test_find_connect_create_and_keep_a_resource(live_server, journey):
     for field, value in {
         "#id_purpose": "夜も安心して過ごせる居場所をつくる",
         "#id_where": "東町集会所",
-        "#id_deadline": "2027-03-31",
+        "#id_deadline": (timezone.localdate() + timedelta(days=120)).isoformat(),
         "#id_what": "週2回の夜の居場所",
         "#id_how": "月1回の準備会",
     }.items():

@@ -32,6 +32,15 @@ pytestmark = pytest.mark.django_db
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
+
+@pytest.fixture(autouse=True)
+def frozen_day():
+    """These tests reason about dates (deadlines, confirmations, six months): the
+    clock stands still at a known moment."""
+    with time_machine.travel(datetime(2026, 11, 30, 10, tzinfo=TOKYO), tick=False):
+        yield
+
+
 GAP = {
     "need": "夜も開いている子どもの居場所",
     "description": "塾の帰りに寄れる場所がない。",

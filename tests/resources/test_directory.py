@@ -3,9 +3,11 @@ by editors with each change kept, one-click confirmation, staleness, kana-insens
 search with filters and facet counts, contacts shown to the audience chosen, and the
 permission matrix over every resource URL × role × status."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -384,6 +386,7 @@ def test_only_the_provider_changes_how_they_are_shown(client):
         {"words": "ないことば"},
     ],
 )
+@time_machine.travel(datetime(2026, 11, 30, 10, tzinfo=ZoneInfo("Asia/Tokyo")), tick=False)
 def test_a_word_search_page_is_what_the_facets_and_the_order_say(query):
     """directory_page reads a word search in one pass on PostgreSQL (raw SQL around
     Django's query): it must agree with the ORM's facet counts and order exactly."""

@@ -294,3 +294,22 @@ def test_the_export_follows_the_filters_and_reads_back_as_an_import(client, admi
         actor=user, organisation=organisation, filename="back.xlsx", content=response.content
     )
     assert batch.error_count == 0 and batch.rows[0]["action"] == "update"
+
+
+def test_anonymous_people_are_sent_to_log_in_for_every_import_page(client, admin):
+    user, organisation = admin
+    batch = services.resource_import_preview(
+        actor=user,
+        organisation=organisation,
+        filename="list.csv",
+        content=csv_bytes([HEADER, *GOOD]),
+    )
+
+    for response in (
+        client.get(reverse("resources:resource-import")),
+        upload(client, organisation, "list.csv", csv_bytes([HEADER, *GOOD])),
+        client.get(reverse("resources:resource-import-preview", args=[batch.pk])),
+        client.post(reverse("resources:resource-import-apply", args=[batch.pk])),
+    ):
+        assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
+    assert ResourceImport.objects.count() == 1 and not Resource.objects.exists()

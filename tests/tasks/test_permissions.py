@@ -10,8 +10,10 @@ from django.urls import reverse
 
 from notifications.models import Delivery, Notification
 from platforms.models import Platform, Status
+from resources import services as resource_services
 from tasks import services
 from tasks.models import Board, BoardEvent, Card, ChecklistItem, Column, Comment, HelperClaim
+from tests.factories import ResourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -113,8 +115,19 @@ def _scene(crew, board, columns):
     )
     services.helper_claim(actor=coordinator, board=board, card_id=claimed.pk)
     empty = services.column_add(actor=coordinator, board=board, name="空の列")
+    # Two resources the platform uses: one to link to the card, one linked already.
+    to_link, linked = ResourceFactory(), ResourceFactory()
+    for resource in (to_link, linked):
+        resource_services.platform_resource_link(
+            actor=coordinator, platform=board.platform, resource=resource
+        )
+    services.card_resource_link(
+        actor=coordinator, board=board, card_id=card.pk, resource_id=linked.pk
+    )
     card.refresh_from_db()
     return {
+        "to_link": to_link,
+        "linked": linked,
         "card": card,
         "unchecked": unchecked,
         "checked": checked,
@@ -171,6 +184,18 @@ BOARD_POSTS = {
         False,
     ),
     "claim": ("tasks:card-action", _card("claim"), lambda s: {}, False),
+    "link resource": (
+        "tasks:card-action",
+        _card("link-resource"),
+        lambda s: {"resource": s["to_link"].pk},
+        False,
+    ),
+    "unlink resource": (
+        "tasks:card-action",
+        _card("unlink-resource"),
+        lambda s: {"resource": s["linked"].pk},
+        False,
+    ),
     "release": (
         "tasks:card-action",
         lambda b, s: _card("release")(b, s, "claimed"),
@@ -223,6 +248,7 @@ def _board_state(board) -> dict:
         "checklist": list(ChecklistItem.objects.filter(card__in=cards).values().order_by("pk")),
         "comments": list(Comment.objects.filter(card__in=cards).values().order_by("pk")),
         "claims": list(HelperClaim.objects.filter(card__in=cards).values().order_by("pk")),
+        "resources": list(cards.values_list("pk", "resources").order_by("pk", "resources")),
         "events": BoardEvent.objects.filter(board__platform=board.platform).count(),
         "notifications": Notification.objects.count(),
         "deliveries": Delivery.objects.count(),
